@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { detectorSchema } from '../detection/config';
+
+export type { DetectorConfig } from '../detection/config';
 
 /**
  * The sources file: what borderwatch watches, declared as data. A user adds a source by editing
@@ -20,18 +23,6 @@ export const scheduleSchema = z
     /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
     'must be an EventBridge Scheduler expression such as "rate(1 hour)" or "cron(0 9 * * ? *)"',
   );
-
-export const ratioToMedianDetectorSchema = z.strictObject({
-  type: z.literal('ratio-to-median'),
-  baselineCount: z.number().int().min(1).max(366).optional(),
-  minHistory: z.number().int().min(1).max(366).optional(),
-  surgeRatio: z.number().gt(1).optional(),
-  dropRatio: z.number().gt(0).lt(1).optional(),
-  minBaseline: z.number().min(0).optional(),
-});
-
-export const detectorSchema = z.discriminatedUnion('type', [ratioToMedianDetectorSchema]);
-export type DetectorConfig = z.infer<typeof detectorSchema>;
 
 export const seriesSchema = z.strictObject({
   id: seriesIdPattern,
