@@ -424,6 +424,29 @@ export class Store {
     return result.Item ? strip<Alert>(result.Item) : undefined;
   }
 
+  /**
+   * Claims a pending alert for publishing until `leaseUntil`. Only one of two overlapping runs gets
+   * the claim; if the claimant crashes, the lease expires and a later run publishes the alert.
+   */
+  async claimAlert(alertId: string, now: string, leaseUntil: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key.alert(alertId),
+          UpdateExpression: 'SET leaseUntil = :until',
+          ConditionExpression: '#state = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':until': leaseUntil, ':now': now, ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** Marks an alert published, once: returns false if another run already did. */
   async markAlertPublished(alertId: string, messageId: string, publishedAt: string): Promise<boolean> {
     try {
@@ -431,7 +454,7 @@ export class Store {
         new UpdateCommand({
           TableName: this.table,
           Key: key.alert(alertId),
-          UpdateExpression: 'SET #state = :published, messageId = :mid, publishedAt = :at REMOVE GSI3PK, GSI3SK',
+          UpdateExpression: 'SET #state = :published, messageId = :mid, publishedAt = :at REMOVE GSI3PK, GSI3SK, leaseUntil',
           ConditionExpression: '#state = :pending',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':published': 'published', ':pending': 'pending', ':mid': messageId, ':at': publishedAt },
@@ -450,7 +473,7 @@ export class Store {
       new UpdateCommand({
         TableName: this.table,
         Key: key.alert(alertId),
-        UpdateExpression: 'SET attempts = attempts + :one, lastError = :error',
+        UpdateExpression: 'SET attempts = attempts + :one, lastError = :error REMOVE leaseUntil',
         ConditionExpression: '#state = :pending',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':one': 1, ':error': message.slice(0, 500), ':pending': 'pending' },

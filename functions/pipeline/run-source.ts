@@ -1,0 +1,252 @@
+import type { Clock } from '../core/clock';
+import { SourceError, excerpt, toErrorDetail } from '../core/errors';
+import { sha256Hex } from '../core/hash';
+import type { Alert, ErrorDetail, Observation, Snapshot } from '../core/model';
+import { seriesAlert } from '../alerting/series-alert';
+import { deliver, type DeliveryResult } from '../alerting/deliver';
+import type { Notifier } from '../alerting/notifier';
+import { advanceEpisode, createDetector, type Evaluation } from '../detection';
+import type { SourceConfig } from '../sources/config';
+import { fetchDocument, type FetchOptions } from '../sources/fetcher';
+import { parserFor } from '../sources/parsers';
+import type { SeriesInfo, SourceState, Store } from '../store/repository';
+
+export interface PipelineDeps {
+  store: Store;
+  notifier: Notifier;
+  clock: Clock;
+  fetchOptions: FetchOptions;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface SourceRunResult {
+  sourceId: string;
+  /** `skipped`: this scheduled run of the source was already completed (a retried invocation). */
+  outcome: Snapshot['outcome'] | 'skipped';
+  snapshotId?: string;
+  added: number;
+  revised: number;
+  announcements: number;
+  /** The detector's verdict on every period it judged in this run. */
+  evaluations: Array<{ seriesId: string } & Pick<Evaluation, 'period' | 'status' | 'value' | 'expected' | 'ratio' | 'kind'>>;
+  alerts: Alert[];
+  deliveries: DeliveryResult[];
+  error?: ErrorDetail;
+}
+
+/** Run markers expire: they only need to outlive Lambda's retries of the same scheduled run. */
+const RUN_MARKER_TTL_S = 7 * 24 * 3600;
+/** On a first fetch (a backfill of history) only the newest periods are evaluated for alerts. */
+const BACKFILL_EVALUATED_PERIODS = 1;
+/** A single run never evaluates more new periods than this per series (a source dumping years at once). */
+const MAX_EVALUATED_PERIODS = 62;
+const SAMPLE_BYTES = 512;
+
+function sampleOf(body: Uint8Array): string {
+  return excerpt(Buffer.from(body.subarray(0, SAMPLE_BYTES)).toString('utf8'), SAMPLE_BYTES);
+}
+
+/**
+ * One scheduled run of one source: fetch, snapshot, parse, store, detect, alert. Every failure is
+ * recorded as a failed snapshot with its reason; nothing already stored changes when a document is bad.
+ */
+export async function runSource(source: SourceConfig, runAt: string, deps: PipelineDeps): Promise<SourceRunResult> {
+  const { store, clock } = deps;
+  const log = deps.log ?? (() => undefined);
+  const result: SourceRunResult = { sourceId: source.id, outcome: 'failed', added: 0, revised: 0, announcements: 0, evaluations: [], alerts: [], deliveries: [] };
+
+  if (await store.isRunDone(source.id, runAt)) {
+    return { ...result, outcome: 'skipped' };
+  }
+  const previous = await store.getSourceState(source.id);
+  const started = clock();
+  const fetchedAt = started.toISOString();
+  const snapshotId = `${source.id}@${fetchedAt}`;
+  result.snapshotId = snapshotId;
+  const snapshot: Snapshot = { sourceId: source.id, snapshotId, runAt, fetchedAt, url: source.url, outcome: 'failed' };
+
+  const finish = async (outcome: Snapshot['outcome'], extra: Partial<Snapshot> = {}, stateUpdate: Partial<SourceState> = {}) => {
+    Object.assign(snapshot, extra, { outcome, durationMs: clock().getTime() - started.getTime() });
+    await store.putSnapshot(snapshot);
+    const failed = outcome === 'failed' || outcome === 'suspect';
+    await store.putSourceState({
+      sourceId: source.id,
+      lastFetchedAt: fetchedAt,
+      lastOutcome: outcome,
+      consecutiveFailures: failed ? (previous?.consecutiveFailures ?? 0) + 1 : 0,
+      ...(previous?.contentHash ? { contentHash: previous.contentHash } : {}),
+      ...(previous?.etag ? { etag: previous.etag } : {}),
+      ...(previous?.lastModified ? { lastModified: previous.lastModified } : {}),
+      ...(previous?.lastOkAt ? { lastOkAt: previous.lastOkAt } : {}),
+      ...(previous?.lastRowCount !== undefined ? { lastRowCount: previous.lastRowCount } : {}),
+      ...stateUpdate,
+    });
+    if (!failed) await store.markRunDone(source.id, runAt, snapshotId, Math.floor(Date.parse(fetchedAt) / 1000) + RUN_MARKER_TTL_S);
+    result.outcome = outcome;
+    if (extra.error) result.error = extra.error;
+    log({ event: 'source-run', sourceId: source.id, outcome, snapshotId, added: result.added, revised: result.revised, alerts: result.alerts.length, error: extra.error?.message });
+    return result;
+  };
+
+  // 1. Fetch.
+  let fetched;
+  try {
+    fetched = await fetchDocument(source.id, source.url, { etag: previous?.etag, lastModified: previous?.lastModified }, deps.fetchOptions);
+  } catch (error) {
+    return finish('failed', { error: toErrorDetail(error, 'fetch'), ...(error instanceof SourceError && error.field === 'status' ? { httpStatus: Number(error.value) } : {}) });
+  }
+  if (fetched.notModified) {
+    return finish('unchanged', { httpStatus: 304, ...(fetched.finalUrl !== source.url ? { finalUrl: fetched.finalUrl } : {}) }, { lastOkAt: fetchedAt });
+  }
+  const document = { ...fetched, fetchedAt };
+  const contentHash = sha256Hex(document.body);
+  const provenance: Partial<Snapshot> = {
+    httpStatus: document.status,
+    contentHash,
+    size: document.body.length,
+    ...(document.headers['content-type'] ? { contentType: document.headers['content-type'] } : {}),
+    ...(document.headers['etag'] ? { etag: document.headers['etag'] } : {}),
+    ...(document.headers['last-modified'] ? { lastModified: document.headers['last-modified'] } : {}),
+    ...(document.finalUrl !== source.url ? { finalUrl: document.finalUrl } : {}),
+  };
+  if (previous?.contentHash === contentHash) {
+    return finish('unchanged', provenance, { lastOkAt: fetchedAt, etag: provenance.etag, lastModified: provenance.lastModified });
+  }
+
+  // 2. Parse. A bad document stores nothing but the failed snapshot and its evidence.
+  let parsed;
+  try {
+    parsed = parserFor(source)(document, { source, snapshotId });
+  } catch (error) {
+    return finish('failed', { ...provenance, error: toErrorDetail(error, 'parse'), sample: sampleOf(document.body) });
+  }
+  if (source.kind === 'statistics' && parsed.observations.length === 0) {
+    const error = new SourceError(`document has ${parsed.rows} rows but none matched the configured series`, {
+      sourceId: source.id,
+      stage: 'parse',
+      url: source.url,
+      field: 'series',
+      value: source.series.map((s) => s.id).join(','),
+    });
+    return finish('suspect', { ...provenance, error: error.toDetail(), sample: sampleOf(document.body) });
+  }
+
+  // 3. Store. Observations first, then the snapshot that points to them.
+  const seriesIds = [...new Set(parsed.observations.map((o) => o.seriesId))];
+  const written = await store.writeObservations(parsed.observations, fetchedAt);
+  result.added = written.added.length;
+  result.revised = written.revised.length;
+  result.announcements = (await store.putAnnouncements(parsed.announcements)).length;
+  for (const series of source.series) {
+    if (seriesIds.includes(series.id) && !(await store.getSeries(series.id))) {
+      await store.putSeries(seriesInfo(source, series));
+    }
+  }
+  provenance.parseSummary = { rows: parsed.rows, observations: parsed.observations.length, announcements: parsed.announcements.length, series: seriesIds };
+
+  // 4. Detect and alert, per series touched by this snapshot.
+  const changed = [...written.added, ...written.revised];
+  for (const series of source.series) {
+    const periods = changed.filter((o) => o.seriesId === series.id);
+    if (periods.length === 0) continue;
+    try {
+      const detection = await detectSeries(source, seriesInfo(source, series), periods, { ...snapshot, ...provenance }, deps, result.evaluations);
+      // Record alerts before the episode state moves on: a crash in between re-detects, never loses one.
+      const recorded: Alert[] = [];
+      for (const alert of detection.alerts) {
+        if (await store.recordAlert(alert)) recorded.push(alert);
+      }
+      await detection.commit();
+      for (const alert of recorded) {
+        result.alerts.push(alert);
+        result.deliveries.push(await deliver(alert, deps));
+      }
+    } catch (error) {
+      // Detection trouble in one series never loses the stored data; the run reports it.
+      log({ event: 'detect-failed', sourceId: source.id, seriesId: series.id, error: (error as Error).message });
+      result.error = toErrorDetail(error, 'detect');
+    }
+  }
+  return finish('ok', provenance, {
+    contentHash,
+    lastOkAt: fetchedAt,
+    lastRowCount: parsed.rows,
+    ...(provenance.etag ? { etag: provenance.etag } : { etag: undefined }),
+    ...(provenance.lastModified ? { lastModified: provenance.lastModified } : { lastModified: undefined }),
+  });
+}
+
+function seriesInfo(source: SourceConfig, series: SourceConfig['series'][number]): SeriesInfo {
+  return {
+    seriesId: series.id,
+    sourceId: source.id,
+    unit: series.unit,
+    granularity: series.granularity,
+    country: source.country,
+    ...(series.title ? { title: series.title } : {}),
+    ...(series.labels ? { labels: series.labels } : {}),
+  };
+}
+
+/**
+ * Evaluates the new periods of one series, oldest first, folding each verdict into the series'
+ * episode state. Reads one bounded window. Returns the alerts for episodes that opened or escalated,
+ * and the commit of the new state, which the caller runs once the alerts are recorded.
+ */
+async function detectSeries(
+  source: SourceConfig,
+  series: SeriesInfo,
+  changed: Observation[],
+  snapshot: Snapshot,
+  deps: PipelineDeps,
+  evaluations: SourceRunResult['evaluations'],
+): Promise<{ alerts: Alert[]; commit: () => Promise<void> }> {
+  const config = source.series.find((s) => s.id === series.seriesId)?.detector;
+  const detector = createDetector(config);
+  const { state: initial, version } = await deps.store.getSeriesState(series.seriesId);
+  const sorted = [...changed].sort((a, b) => a.period.localeCompare(b.period));
+  const fresh = sorted.filter((o) => initial.lastEvaluatedPeriod === undefined || o.period > initial.lastEvaluatedPeriod);
+  // A first fetch is a backfill: history is stored, only the newest period is judged.
+  const limit = initial.lastEvaluatedPeriod === undefined ? BACKFILL_EVALUATED_PERIODS : MAX_EVALUATED_PERIODS;
+  const toEvaluate = fresh.slice(-limit);
+  if (toEvaluate.length === 0) return { alerts: [], commit: async () => undefined };
+  const window = detector.windowSize(series.granularity);
+  const newest = toEvaluate.at(-1)!.period;
+  const points = await deps.store.observationWindow(series.seriesId, newest, window + toEvaluate.length);
+  let state = initial;
+  const alerts: Alert[] = [];
+  for (const observation of toEvaluate) {
+    const upTo = points.filter((p) => p.period <= observation.period).slice(-window);
+    const evaluation = detector.evaluate(
+      upTo.map((p) => ({ period: p.period, value: p.value, ...(p.provisional ? { provisional: true } : {}) })),
+      { seriesId: series.seriesId, granularity: series.granularity, ...(series.country ? { country: series.country } : {}) },
+    );
+    evaluations.push({
+      seriesId: series.seriesId,
+      period: evaluation.period,
+      status: evaluation.status,
+      value: evaluation.value,
+      ...(evaluation.expected !== undefined ? { expected: evaluation.expected } : {}),
+      ...(evaluation.ratio !== undefined ? { ratio: evaluation.ratio } : {}),
+      ...(evaluation.kind ? { kind: evaluation.kind } : {}),
+    });
+    const step = advanceEpisode(state, evaluation);
+    state = step.state;
+    for (const event of step.events) {
+      deps.log?.({ event: `episode-${event.type}`, seriesId: series.seriesId, period: evaluation.period, ratio: evaluation.ratio, expected: evaluation.expected });
+      if (event.type === 'opened' || event.type === 'escalated') {
+        alerts.push(
+          seriesAlert({
+            event,
+            series,
+            source: { id: source.id, title: source.title, url: source.url, country: source.country },
+            snapshot,
+            createdAt: deps.clock().toISOString(),
+          }),
+        );
+      }
+    }
+  }
+  const finalState = state;
+  return { alerts, commit: () => deps.store.putSeriesState(series.seriesId, finalState, version) };
+}

@@ -1,0 +1,75 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import sourcesDocument from '../../config/sources.json' with { type: 'json' };
+import { SnsNotifier } from '../alerting/notifier';
+import { systemClock } from '../core/clock';
+import { runSources, type RunSummary } from '../pipeline/run';
+import type { PipelineDeps } from '../pipeline/run-source';
+import { parseSourcesDocument, type SourceConfig } from '../sources/config';
+import { DEFAULT_FETCH_OPTIONS } from '../sources/fetcher';
+import { Store } from '../store/repository';
+
+/** What EventBridge Scheduler sends: the scheduled time (identifies the run) and the sources it covers. */
+export interface ScrapeEvent {
+  runAt?: string;
+  sourceIds?: string[];
+}
+
+export interface ScrapeDeps extends PipelineDeps {
+  sources: SourceConfig[];
+  concurrency: number;
+}
+
+export class RunFailedError extends Error {
+  constructor(readonly summary: RunSummary) {
+    super(`${summary.failed.length} of ${summary.results.length} sources failed: ${summary.failed.join(', ')}`);
+    this.name = 'RunFailedError';
+  }
+}
+
+/**
+ * The scrape Lambda: wiring only. A run with failed sources throws after everything else is done
+ * and stored, so Lambda's retries and the failure destination see it; a retry of the same scheduled
+ * run skips the sources that already succeeded.
+ */
+export function makeHandler(deps: ScrapeDeps) {
+  return async (event: ScrapeEvent = {}): Promise<RunSummary> => {
+    const runAt = event.runAt && !Number.isNaN(Date.parse(event.runAt)) ? new Date(event.runAt).toISOString() : deps.clock().toISOString();
+    const wanted = event.sourceIds ? new Set(event.sourceIds) : undefined;
+    const unknown = event.sourceIds?.filter((id) => !deps.sources.some((s) => s.id === id)) ?? [];
+    if (unknown.length > 0) throw new Error(`unknown source ids in the event: ${unknown.join(', ')}`);
+    const sources = wanted ? deps.sources.filter((s) => wanted.has(s.id)) : deps.sources;
+    const summary = await runSources(sources, runAt, deps, { concurrency: deps.concurrency });
+    deps.log?.({ event: 'run-finished', runAt, sources: summary.results.length, failed: summary.failed, retried: summary.retried.length });
+    if (summary.failed.length > 0) throw new RunFailedError(summary);
+    return summary;
+  };
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+function defaultDeps(): ScrapeDeps {
+  const tableName = requiredEnv('TABLE_NAME');
+  const topicArn = requiredEnv('ALERT_TOPIC_ARN');
+  const contact = process.env.USER_AGENT_CONTACT ?? 'https://github.com/borderwatch/borderwatch';
+  return {
+    sources: parseSourcesDocument(sourcesDocument, 'bundled config/sources.json'),
+    store: new Store(new DynamoDBClient({}), { tableName }),
+    notifier: new SnsNotifier(new SNSClient({}), topicArn),
+    clock: systemClock,
+    fetchOptions: { ...DEFAULT_FETCH_OPTIONS, userAgent: `borderwatch/0.1 (+${contact})` },
+    concurrency: Number(process.env.CONCURRENCY ?? 8),
+    log: (entry) => console.log(JSON.stringify(entry)),
+  };
+}
+
+// Created once per container; environment read once and failing fast when missing.
+let handlerInstance: ReturnType<typeof makeHandler> | undefined;
+export const handler = async (event: ScrapeEvent): Promise<RunSummary> => {
+  handlerInstance ??= makeHandler(defaultDeps());
+  return handlerInstance(event);
+};

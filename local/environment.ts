@@ -1,0 +1,38 @@
+import { join, resolve } from 'node:path';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { LocalNotifier, SnsNotifier, type Notifier } from '../functions/alerting/notifier';
+import { ensureTable } from '../functions/store/create-table';
+import { Store } from '../functions/store/repository';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+
+/** Where local runs keep their state (git-ignored): DynamoDB Local's files and the alert outbox. */
+export const LOCAL_HOME = resolve(process.env.BORDERWATCH_HOME ?? '.borderwatch');
+export const LOCAL_TABLE = 'borderwatch';
+
+export interface LocalEnvironment {
+  ddb: DynamoDbLocal;
+  store: Store;
+  notifier: Notifier;
+  outboxPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded default: DynamoDB Local with its data in .borderwatch/dynamodb (history accumulates
+ * between runs) or in memory, and alerts printed and appended to an outbox file. With
+ * ALERT_TOPIC_ARN set, alerts go to that SNS topic instead (using the user's AWS credentials).
+ */
+export async function openLocalEnvironment(options: { inMemory?: boolean; outboxName?: string; print?: (text: string) => void } = {}): Promise<LocalEnvironment> {
+  const ddb = await startDynamoDbLocal(options.inMemory ? {} : { dataDir: join(LOCAL_HOME, 'dynamodb') });
+  try {
+    await ensureTable(ddb.client, LOCAL_TABLE);
+  } catch (error) {
+    await ddb.stop();
+    throw error;
+  }
+  const store = new Store(ddb.client, { tableName: LOCAL_TABLE });
+  const outboxPath = join(LOCAL_HOME, options.outboxName ?? 'outbox.jsonl');
+  const topicArn = process.env.ALERT_TOPIC_ARN;
+  const notifier: Notifier = topicArn ? new SnsNotifier(new SNSClient({}), topicArn) : new LocalNotifier(outboxPath, options.print);
+  return { ddb, store, notifier, outboxPath, close: () => ddb.stop() };
+}
