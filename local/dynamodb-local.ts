@@ -13,6 +13,8 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** The JVM's process id. */
+  pid: number;
   client: DynamoDBClient;
   stop(): Promise<void>;
 }
@@ -127,7 +129,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     if (exited !== undefined) throw new Error(`DynamoDB Local exited with code ${exited} before answering:\n${output}`);
     try {
       await client.send(new ListTablesCommand({ Limit: 1 }));
-      return { endpoint, port, client, stop };
+      return { endpoint, port, pid: child.pid!, client, stop };
     } catch {
       if (Date.now() > deadline) {
         await stop();

@@ -1,0 +1,38 @@
+import { fixedClock } from '../../functions/core/clock';
+import { DEFAULT_FETCH_OPTIONS, type FetchOptions } from '../../functions/sources/fetcher';
+import { parseSourcesDocument, type SourceConfig, type SourceConfigInput } from '../../functions/sources/config';
+
+/** Fast, loopback-allowed fetch options for tests: no real waiting between retries. */
+export const testFetchOptions: FetchOptions = {
+  ...DEFAULT_FETCH_OPTIONS,
+  maxAttempts: 2,
+  backoffBaseMs: 1,
+  connectTimeoutMs: 2_000,
+  headersTimeoutMs: 2_000,
+  bodyTimeoutMs: 2_000,
+  sleep: async () => undefined,
+  allowPrivateNetwork: true,
+} as FetchOptions;
+
+export function source(overrides: Partial<SourceConfigInput> & { url: string }): SourceConfig {
+  return parseSourcesDocument({
+    sources: [
+      {
+        id: 'test-csv',
+        title: 'Test CSV source',
+        country: 'FI',
+        kind: 'statistics',
+        schedule: 'rate(1 hour)',
+        parser: { type: 'csv', date: 'date', value: 'value' },
+        series: [{ id: 'test.series', unit: 'persons', granularity: 'day' }],
+        ...overrides,
+      },
+    ],
+  })[0]!;
+}
+
+export function dailyCsv(values: Array<[string, number | string]>): string {
+  return ['date,value', ...values.map(([d, v]) => `${d},${v}`)].join('\n') + '\n';
+}
+
+export { fixedClock };
