@@ -3,7 +3,6 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -63,20 +62,18 @@ export class Alerting extends Construct {
       new iam.PolicyStatement({ principals: [cloudWatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: ['*'], conditions: fromOurAlarms }),
     );
 
-    for (const email of props.alertEmails) {
-      this.subscribe(this.alertTopic, endpointId('AlertEmail', email), (deadLetterQueue) => new subscriptions.EmailSubscription(email, { deadLetterQueue }));
-    }
-    for (const phone of props.alertSms) {
-      this.subscribe(this.alertTopic, endpointId('AlertSms', phone), (deadLetterQueue) => new subscriptions.SmsSubscription(phone, { deadLetterQueue }));
-    }
-    for (const email of props.operatorEmails) {
-      this.subscribe(this.operatorTopic, endpointId('OperatorEmail', email), (deadLetterQueue) => new subscriptions.EmailSubscription(email, { deadLetterQueue }));
-    }
+    for (const email of props.alertEmails) this.subscribe(this.alertTopic, 'AlertEmail', sns.SubscriptionProtocol.EMAIL, email);
+    for (const phone of props.alertSms) this.subscribe(this.alertTopic, 'AlertSms', sns.SubscriptionProtocol.SMS, phone);
+    for (const email of props.operatorEmails) this.subscribe(this.operatorTopic, 'OperatorEmail', sns.SubscriptionProtocol.EMAIL, email);
   }
 
-  private subscribe(topic: sns.Topic, id: string, make: (deadLetterQueue: DeadLetterQueue) => sns.ITopicSubscription): void {
-    const deadLetterQueue = new DeadLetterQueue(this, `${id}DeadLetterQueue`, { holds: `messages SNS could not deliver to the ${id} subscription` });
+  // sns.Subscription rather than aws-sns-subscriptions: SmsSubscription silently drops deadLetterQueue.
+  private subscribe(topic: sns.Topic, kind: string, protocol: sns.SubscriptionProtocol, endpoint: string): void {
+    const id = endpointId(kind, endpoint);
+    const deadLetterQueue = new DeadLetterQueue(this, `${id}DeadLetterQueue`, {
+      holds: `${kind} notifications SNS could not deliver`,
+    });
     this.subscriptionDeadLetterQueues.push(deadLetterQueue);
-    topic.addSubscription(make(deadLetterQueue));
+    new sns.Subscription(this, id, { topic, protocol, endpoint, deadLetterQueue });
   }
 }
