@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +9,6 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../config';
 import { acknowledgeArnWildcard } from '../nag';
-import { resolve } from 'node:path';
 
 /** Item-level actions only: no Scan, no streams, no table management. Indexes are included by `grant`. */
 export const TABLE_DATA_ACTIONS = [
