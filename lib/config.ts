@@ -1,0 +1,110 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/** The repository root: relative paths in context (the sources file) resolve against it, not the cwd. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Every context key the app reads. Constructs never read context; bin/ and lib/app.ts pass typed props. */
+export const CONTEXT_KEYS = {
+  sourcesFile: 'borderwatch:sourcesFile',
+  alertEmails: 'borderwatch:alertEmails',
+  alertSms: 'borderwatch:alertSms',
+  operatorEmails: 'borderwatch:operatorEmails',
+  contactUrl: 'borderwatch:contactUrl',
+  logRetentionDays: 'borderwatch:logRetentionDays',
+} as const;
+
+export const DEFAULT_SOURCES_FILE = 'config/sources.json';
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContextError';
+  }
+}
+
+// `cdk synth -c key=value` always delivers strings, cdk.json delivers JSON values: accept both.
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim();
+    if (text.startsWith('[')) {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return value; // left as a string so the array check reports it
+      }
+    }
+    return text === '' ? [] : text.split(',').map((part) => part.trim());
+  }, z.array(item));
+
+const retentionValues = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+const contextSchemas = {
+  [CONTEXT_KEYS.sourcesFile]: z.string().min(1).default(DEFAULT_SOURCES_FILE),
+  [CONTEXT_KEYS.alertEmails]: list(z.email('must be an email address')).default([]),
+  // E.164, the only format SNS accepts for SMS endpoints.
+  [CONTEXT_KEYS.alertSms]: list(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as "+358401234567"')).default([]),
+  [CONTEXT_KEYS.operatorEmails]: list(z.email('must be an email address')).default([]),
+  // Sent in the User-Agent so source owners can reach us; a scraper without one is impolite, so no default.
+  [CONTEXT_KEYS.contactUrl]: z.url({ protocol: /^https$/, error: 'must be an https URL where source owners can reach the operators' }),
+  [CONTEXT_KEYS.logRetentionDays]: z.coerce
+    .number()
+    .int()
+    .refine((days) => retentionValues.has(days), {
+      error: `must be a CloudWatch Logs retention period: one of ${[...retentionValues].filter((d) => d > 0).sort((a, b) => a - b).join(', ')}`,
+    })
+    .default(DEFAULT_LOG_RETENTION_DAYS),
+} as const;
+
+export interface AppConfig {
+  /** Absolute path of the sources file. */
+  sourcesFile: string;
+  alertEmails: string[];
+  alertSms: string[];
+  operatorEmails: string[];
+  contactUrl: string;
+  logRetention: RetentionDays;
+}
+
+function parseKey<K extends keyof typeof contextSchemas>(node: Node, key: K): z.output<(typeof contextSchemas)[K]> {
+  const raw: unknown = node.tryGetContext(key);
+  const result = contextSchemas[key].safeParse(raw);
+  if (result.success) return result.data as z.output<(typeof contextSchemas)[K]>;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? `[${issue.path.map(String).join('.')}] ` : '';
+    return `${where}${issue.message}`;
+  });
+  const shown = raw === undefined ? 'it is missing' : `got ${JSON.stringify(raw)}`;
+  throw new ContextError(
+    `Invalid CDK context "${key}": ${problems.join('; ')} (${shown}). Set it in cdk.json or with -c ${key}=...`,
+  );
+}
+
+/**
+ * Reads and validates the app's context once. Unknown `borderwatch:` keys are errors too, so a typo such
+ * as `borderwatch:alertEmail` cannot silently deploy a stack that alerts nobody.
+ */
+export function readAppConfig(node: Node): AppConfig {
+  const known = new Set<string>(Object.values(CONTEXT_KEYS));
+  for (const key of Object.keys(node.getAllContext())) {
+    if (key.startsWith('borderwatch:') && !known.has(key)) {
+      throw new ContextError(`Unknown CDK context key "${key}". Known keys: ${[...known].join(', ')}`);
+    }
+  }
+  const sourcesFile = parseKey(node, CONTEXT_KEYS.sourcesFile);
+  return {
+    sourcesFile: isAbsolute(sourcesFile) ? sourcesFile : resolve(PROJECT_ROOT, sourcesFile),
+    alertEmails: parseKey(node, CONTEXT_KEYS.alertEmails),
+    alertSms: parseKey(node, CONTEXT_KEYS.alertSms),
+    operatorEmails: parseKey(node, CONTEXT_KEYS.operatorEmails),
+    contactUrl: parseKey(node, CONTEXT_KEYS.contactUrl),
+    logRetention: parseKey(node, CONTEXT_KEYS.logRetentionDays) as RetentionDays,
+  };
+}

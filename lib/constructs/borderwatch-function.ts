@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { PROJECT_ROOT } from '../config';
+import { acknowledgeArnWildcard } from '../nag';
+
+/** Item-level actions only: no Scan, no streams, no table management. Indexes are included by `grant`. */
+export const TABLE_DATA_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+// Lets bundled CommonJS dependencies call require() inside the ESM output; aliased so it cannot
+// collide with names in the bundle.
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __borderwatchCreateRequire } from 'node:module'; const require = __borderwatchCreateRequire(import.meta.url);";
+
+export interface BorderwatchFunctionProps
+  extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'logGroup' | 'logRetention' | 'role' | 'bundling' | 'timeout' | 'memorySize'> {
+  /** Absolute path of the handler file. */
+  readonly entry: string;
+  /** Explicit so every function states what it expects to need. */
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * A Lambda function with the house defaults: Node.js 24 on arm64, minified ESM with source maps,
+ * the AWS SDK from the runtime, JSON logs into its own log group with retention, and its own role
+ * that can write only to that log group (no AWSLambdaBasicExecutionRole, which allows
+ * logs:CreateLogGroup on every resource).
+ */
+export class BorderwatchFunction extends NodejsFunction {
+  readonly functionLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BorderwatchFunctionProps) {
+    const { logRetention, environment, ...rest } = props;
+    // Created beside the function: `this` does not exist before super().
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: logRetention });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}`,
+    });
+    super(scope, id, {
+      ...rest,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: CREATE_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    this.functionLogGroup = logGroup;
+    logGroup.grantWrite(role);
+  }
+
+  /** Sets the table-name variable and grants item read/write (and the key via DynamoDB only) together. */
+  bindTable(table: ITable, variable = 'TABLE_NAME'): void {
+    this.addEnvironment(variable, table.tableName);
+    table.grant(this, ...TABLE_DATA_ACTIONS);
+    const cfnTable = table.node.defaultChild;
+    if (cfnTable instanceof CfnResource && this.role) {
+      acknowledgeArnWildcard(
+        this.role,
+        cfnTable,
+        '/index/*',
+        `${this.node.id} queries the global secondary indexes of this one table; "index/*" is DynamoDB's form for "any index of this table", not other tables.`,
+      );
+    }
+    if (table.encryptionKey) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [table.encryptionKey.keyArn],
+          // Only DynamoDB may use the key on the function's behalf; the function cannot decrypt directly.
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+
+  /** Sets the topic-ARN variable and grants publish (and the key via SNS only) together. */
+  bindTopic(topic: ITopic, variable: string): void {
+    this.addEnvironment(variable, topic.topicArn);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    if (topic.masterKey) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [topic.masterKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+}
