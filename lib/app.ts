@@ -23,6 +23,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BorderwatchSt
   const stack = new BorderwatchStack(app, 'Borderwatch', {
     description: 'borderwatch: watches official border statistics and announcements and alerts on anomalies',
     sources,
+    sourcesFile: config.sourcesFile,
     scrapeEntry: options.scrapeEntry ?? DEFAULT_SCRAPE_ENTRY,
     alertEmails: config.alertEmails,
     alertSms: config.alertSms,

@@ -9,6 +9,8 @@ import { Store } from './constructs/store';
 
 export interface BorderwatchStackProps extends StackProps {
   readonly sources: readonly SourceConfig[];
+  /** The validated sources file; shipped inside the scrape function so schedules and runs agree. */
+  readonly sourcesFile: string;
   /** Absolute path of the scrape handler (tests pass a small fixture). */
   readonly scrapeEntry: string;
   readonly alertEmails: readonly string[];
@@ -36,6 +38,7 @@ export class BorderwatchStack extends Stack {
     });
     this.scraping = new Scraping(this, 'Scraping', {
       sources: props.sources,
+      sourcesFile: props.sourcesFile,
       entry: props.scrapeEntry,
       table: this.store.table,
       alertTopic: this.alerting.alertTopic,

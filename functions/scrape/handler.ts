@@ -1,11 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import sourcesDocument from '../../config/sources.json' with { type: 'json' };
 import { SnsNotifier } from '../alerting/notifier';
 import { systemClock } from '../core/clock';
 import { runSources, type RunSummary } from '../pipeline/run';
 import type { PipelineDeps } from '../pipeline/run-source';
-import { parseSourcesDocument, type SourceConfig } from '../sources/config';
+import { loadSourcesFile, type SourceConfig } from '../sources/config';
 import { DEFAULT_FETCH_OPTIONS } from '../sources/fetcher';
 import { Store } from '../store/repository';
 
@@ -57,7 +57,8 @@ function defaultDeps(): ScrapeDeps {
   const topicArn = requiredEnv('ALERT_TOPIC_ARN');
   const contact = process.env.USER_AGENT_CONTACT ?? 'https://github.com/borderwatch/borderwatch';
   return {
-    sources: parseSourcesDocument(sourcesDocument, 'bundled config/sources.json'),
+    // The CDK construct ships the validated sources file next to the bundle.
+    sources: loadSourcesFile(fileURLToPath(new URL('./sources.json', import.meta.url))),
     store: new Store(new DynamoDBClient({}), { tableName }),
     notifier: new SnsNotifier(new SNSClient({}), topicArn),
     clock: systemClock,

@@ -35,6 +35,8 @@ export interface BorderwatchFunctionProps
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly logRetention: logs.RetentionDays;
+  /** Files copied into the bundle next to the handler: name in the bundle -> absolute path. */
+  readonly bundledFiles?: Record<string, string>;
 }
 
 /**
@@ -47,7 +49,7 @@ export class BorderwatchFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: BorderwatchFunctionProps) {
-    const { logRetention, environment, ...rest } = props;
+    const { logRetention, environment, bundledFiles = {}, ...rest } = props;
     // Created beside the function: `this` does not exist before super().
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: logRetention });
     const role = new iam.Role(scope, `${id}Role`, {
@@ -78,6 +80,12 @@ export class BorderwatchFunction extends NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         externalModules: ['@aws-sdk/*'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            Object.entries(bundledFiles).map(([name, from]) => `cp ${JSON.stringify(from)} ${JSON.stringify(`${outputDir}/${name}`)}`),
+        },
       },
     });
     this.functionLogGroup = logGroup;

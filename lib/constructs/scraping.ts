@@ -16,6 +16,8 @@ import { DeadLetterQueue } from './dead-letter-queue';
 export interface ScrapingProps {
   /** Validated sources; one schedule is created per distinct expression among the enabled ones. */
   readonly sources: readonly SourceConfig[];
+  /** The file `sources` was read from: copied next to the handler as sources.json. */
+  readonly sourcesFile: string;
   /** Absolute path of the scrape handler. */
   readonly entry: string;
   readonly table: ITable;
@@ -54,6 +56,8 @@ export class Scraping extends Construct {
 
     this.function = new BorderwatchFunction(this, 'ScrapeFunction', {
       entry: props.entry,
+      // The very file cdk synth validated and built the schedules from, so the two cannot drift.
+      bundledFiles: { 'sources.json': props.sourcesFile },
       description: 'Fetches sources, stores snapshots, detects anomalies and publishes alerts',
       timeout: props.timeout ?? Duration.minutes(5),
       memorySize: props.memorySize ?? 512,
