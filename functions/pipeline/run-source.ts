@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock';
+import { noMetric, type LogFn, type MetricFn } from '../core/telemetry';
 import { SourceError, excerpt, toErrorDetail } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import type { Alert, ErrorDetail, Observation, Snapshot } from '../core/model';
@@ -16,7 +17,9 @@ export interface PipelineDeps {
   notifier: Notifier;
   clock: Clock;
   fetchOptions: FetchOptions;
-  log?: (event: Record<string, unknown>) => void;
+  log?: LogFn;
+  /** Metrics per run (no per-source dimension: custom metrics are billed per dimension set). */
+  metric?: MetricFn;
 }
 
 export interface SourceRunResult {
@@ -53,6 +56,7 @@ function sampleOf(body: Uint8Array): string {
 export async function runSource(source: SourceConfig, runAt: string, deps: PipelineDeps): Promise<SourceRunResult> {
   const { store, clock } = deps;
   const log = deps.log ?? (() => undefined);
+  const metric = deps.metric ?? noMetric;
   const result: SourceRunResult = { sourceId: source.id, outcome: 'failed', added: 0, revised: 0, announcements: 0, evaluations: [], alerts: [], deliveries: [] };
 
   if (await store.isRunDone(source.id, runAt)) {
@@ -84,6 +88,13 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
     if (!failed) await store.markRunDone(source.id, runAt, snapshotId, Math.floor(Date.parse(fetchedAt) / 1000) + RUN_MARKER_TTL_S);
     result.outcome = outcome;
     if (extra.error) result.error = extra.error;
+    if (outcome === 'failed') metric('SourceFailures', 1, 'Count');
+    if (outcome === 'suspect') metric('SuspectSnapshots', 1, 'Count');
+    metric('ObservationsAdded', result.added, 'Count');
+    metric('ObservationsRevised', result.revised, 'Count');
+    metric('AnomaliesOpened', result.alerts.length, 'Count');
+    metric('AlertsPublished', result.deliveries.filter((d) => d.published).length, 'Count');
+    metric('AlertPublishFailures', result.deliveries.filter((d) => !d.published).length, 'Count');
     log({ event: 'source-run', sourceId: source.id, outcome, snapshotId, added: result.added, revised: result.revised, alerts: result.alerts.length, error: extra.error?.message });
     return result;
   };
@@ -95,11 +106,13 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   } catch (error) {
     return finish('failed', { error: toErrorDetail(error, 'fetch'), ...(error instanceof SourceError && error.field === 'status' ? { httpStatus: Number(error.value) } : {}) });
   }
+  metric('FetchLatency', clock().getTime() - started.getTime(), 'Milliseconds');
   if (fetched.notModified) {
     return finish('unchanged', { httpStatus: 304, ...(fetched.finalUrl !== source.url ? { finalUrl: fetched.finalUrl } : {}) }, { lastOkAt: fetchedAt });
   }
   const document = { ...fetched, fetchedAt };
   const contentHash = sha256Hex(document.body);
+  metric('FetchedBytes', document.body.length, 'Bytes');
   const provenance: Partial<Snapshot> = {
     httpStatus: document.status,
     contentHash,
@@ -120,6 +133,7 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   } catch (error) {
     return finish('failed', { ...provenance, error: toErrorDetail(error, 'parse'), sample: sampleOf(document.body) });
   }
+  metric('RowsParsed', parsed.rows, 'Count');
   if (source.kind === 'statistics' && parsed.observations.length === 0) {
     const error = new SourceError(`document has ${parsed.rows} rows but none matched the configured series`, {
       sourceId: source.id,

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SnsNotifier } from '../alerting/notifier';
 import { systemClock } from '../core/clock';
 import { runSources, type RunSummary } from '../pipeline/run';
@@ -52,7 +54,7 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-function defaultDeps(): ScrapeDeps {
+function defaultDeps(logger: Logger, metrics: Metrics): ScrapeDeps {
   const tableName = requiredEnv('TABLE_NAME');
   const topicArn = requiredEnv('ALERT_TOPIC_ARN');
   const contact = process.env.USER_AGENT_CONTACT ?? 'https://github.com/borderwatch/borderwatch';
@@ -64,13 +66,21 @@ function defaultDeps(): ScrapeDeps {
     clock: systemClock,
     fetchOptions: { ...DEFAULT_FETCH_OPTIONS, userAgent: `borderwatch/0.1 (+${contact})` },
     concurrency: Number(process.env.CONCURRENCY ?? 8),
-    log: (entry) => console.log(JSON.stringify(entry)),
+    log: ({ event, ...rest }) => logger.info(String(event), rest),
+    metric: (name, value, unit) => metrics.addMetric(name, MetricUnit[unit], value),
   };
 }
 
 // Created once per container; environment read once and failing fast when missing.
+const logger = new Logger({ serviceName: 'borderwatch' });
+const metrics = new Metrics({ namespace: 'borderwatch', serviceName: 'scrape' });
 let handlerInstance: ReturnType<typeof makeHandler> | undefined;
 export const handler = async (event: ScrapeEvent): Promise<RunSummary> => {
-  handlerInstance ??= makeHandler(defaultDeps());
-  return handlerInstance(event);
+  handlerInstance ??= makeHandler(defaultDeps(logger, metrics));
+  try {
+    return await handlerInstance(event);
+  } finally {
+    // Metrics go out as CloudWatch embedded metric format in the log, also for failed runs.
+    metrics.publishStoredMetrics();
+  }
 };

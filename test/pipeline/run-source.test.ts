@@ -57,6 +57,22 @@ describe('one source, end to end', () => {
     expect(items.map((o) => [o.period, o.value, o.snapshotId])).toEqual(week.map(([d, v]) => [d, v, result.snapshotId]));
   });
 
+  it('reports metrics for the fetch, the parse and what was stored', async () => {
+    const body = dailyCsv(week);
+    server.route('/metrics.csv', serveText(body));
+    const metrics: Array<[string, number, string]> = [];
+    await runSource(source({ url: server.url('/metrics.csv') }), '2022-09-23T06:00:00.000Z', { ...deps, metric: (n, v, u) => metrics.push([n, v, u]) });
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        ['FetchedBytes', Buffer.byteLength(body), 'Bytes'],
+        ['RowsParsed', 5, 'Count'],
+        ['ObservationsAdded', 5, 'Count'],
+        ['AlertsPublished', 0, 'Count'],
+      ]),
+    );
+    expect(metrics.find(([n]) => n === 'SourceFailures')).toBeUndefined();
+  });
+
   it('raises one surge alert when a value doubles the median of the previous values, and hands it to the notifier', async () => {
     server.route('/surge.csv', serveText(dailyCsv(week)));
     const s = source({ url: server.url('/surge.csv') });
