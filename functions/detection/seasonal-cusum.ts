@@ -59,7 +59,7 @@ export interface SeasonalCusumOptions {
 
 export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   weeks: 4,
-  minSameWeekday: 3,
+  minSameWeekday: 2,
   recentCount: 7,
   minHistory: 3,
   shewhart: 4.5,
@@ -80,8 +80,20 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   thresholdScale: 1,
 };
 
-/** Pseudo-count added to value and expectation: keeps the log-ratio finite on zeros. */
+/** A period below this share of its expectation left a backlog; above it, it was ordinary noise. */
+const BACKLOG_CUT = 0.6;
+
+/** Pseudo-count added to value and expectation: keeps the deviation finite on zeros. */
 const OFFSET = 0.5;
+
+/**
+ * The deviation of a ratio value/expected: 3 (ratio^(1/3) - 1). Like log(ratio) near 1, but
+ * multiplicative (gamma-like) noise is close to symmetric on it (Wilson-Hilferty), whereas on the
+ * log scale its lower tail is heavy and drops would alarm far more often than surges.
+ */
+export function deviation(ratio: number): number {
+  return 3 * (Math.cbrt(ratio) - 1);
+}
 
 interface Residual {
   point: CleanPoint;
@@ -96,9 +108,11 @@ interface Residual {
 
 export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calendar: HolidayCalendar = builtInHolidays): Detector {
   const o = { ...SEASONAL_CUSUM_DEFAULTS, ...options };
-  const steps = o.cusumSteps.map((s) => Math.log(s));
+  // Step sizes on the deviation scale, per direction (the scale is not symmetric in ratios).
+  const stepsUp = o.cusumSteps.map((m) => deviation(m));
+  const stepsDown = o.cusumSteps.map((m) => -deviation(1 / m));
   // Baseline reach in periods: same-weekday weeks for days, last-k otherwise.
-  const reach = (g: Granularity) => (g === 'day' ? Math.max(7 * o.weeks, o.recentCount) : o.recentCount);
+  const reach = (g: Granularity) => (g === 'day' ? Math.max(7 * (o.weeks + 2), o.recentCount) : o.recentCount);
 
   return {
     name: 'seasonal-cusum',
@@ -125,14 +139,17 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       // A point serves as a baseline only when it is a complete, ordinary period.
       const usable = (p: CleanPoint) => !p.provisional && !holidayOf.get(p.index);
 
-      const expectations = new Map<number, { value: number; method: Residual['method']; basis: string[] } | null>();
-      const expectationAt = (index: number) => {
-        const hit = expectations.get(index);
+      type Expectation = { value: number; method: Residual['method']; basis: string[] };
+      const baseCache = new Map<number, Expectation | null>();
+      const baseExpectation = (index: number): Expectation | null => {
+        const hit = baseCache.get(index);
         if (hit !== undefined) return hit;
-        let result: { value: number; method: Residual['method']; basis: string[] } | null = null;
+        let result: Expectation | null = null;
         if (g === 'day') {
+          // The last `weeks` usable same-weekday values, looking up to two weeks further back to
+          // step over a holiday or a missing report (a weekday-blind fallback would misjudge peaks).
           const same: CleanPoint[] = [];
-          for (let k = 1; k <= o.weeks; k++) {
+          for (let k = 1; k <= o.weeks + 2 && same.length < o.weeks; k++) {
             const p = byIndex.get(index - 7 * k);
             if (p && usable(p)) same.push(p);
           }
@@ -153,30 +170,34 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
             result = { value: median(recent.map((p) => p.value)), method: 'recent', basis: recent.map((p) => p.period).reverse() };
           }
         }
-        expectations.set(index, result);
+        baseCache.set(index, result);
         return result;
       };
+      const expectationAt = baseExpectation;
 
       const residualOf = (p: CleanPoint): Residual | undefined => {
         const e = expectationAt(p.index);
         if (!e) return undefined;
         let netted = p.value;
         if (p.value > e.value && o.backlogPeriods > 0) {
-          // A catch-up after a holiday, outage or missing report: net the excess against what
-          // the preceding periods fell short of (a missing period fell short by all of it).
-          let shortfall = 0;
+          // A catch-up after a holiday, outage or missing report: net the excess against what the
+          // preceding periods clearly fell short of (a missing period by all of it). Ordinary noise
+          // is no backlog, and an excess already reported in between has paid part of it back.
+          let owed = 0;
           for (let j = p.index - o.backlogPeriods; j < p.index; j++) {
             const prev = byIndex.get(j);
             if (prev?.provisional) continue;
-            const ej = expectationAt(j);
-            if (!ej) continue;
-            shortfall += ej.value - (prev?.value ?? 0);
+            const ej = expectationAt(j)?.value;
+            if (ej === undefined) continue;
+            if (!prev) owed += ej;
+            else if (prev.value < BACKLOG_CUT * ej || holidayOf.get(j)) owed = Math.max(0, owed + ej - prev.value);
+            else owed = Math.max(0, owed - Math.max(0, prev.value - ej));
           }
-          if (shortfall > 0) netted = Math.max(e.value, p.value - shortfall);
+          if (owed > 0) netted = Math.max(e.value, p.value - owed);
         }
-        let r = Math.log((netted + OFFSET) / (e.value + OFFSET));
+        let r = deviation((netted + OFFSET) / (e.value + OFFSET));
         const holiday = holidayOf.get(p.index) === true;
-        if (holiday) r = Math.sign(r) * Math.max(0, Math.abs(r) - Math.log(o.holidayMargin));
+        if (holiday) r = r > 0 ? Math.max(0, r - deviation(o.holidayMargin)) : Math.min(0, r - deviation(1 / o.holidayMargin));
         return { point: p, expected: e.value, netted, r, method: e.method, holiday };
       };
 
@@ -198,8 +219,10 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       for (let i = all.length - 1; i >= 0 && scaleResiduals.length < o.scaleLength; i--) {
         const p = all[i]!;
         if (p.index >= spanStart || !usable(p)) continue;
-        const res = residualOf(p);
-        if (res) scaleResiduals.push(res.r);
+        // The raw log-ratio (no backlog netting): netting would shave the upper half of ordinary
+        // noise and understate the scale. A real backlog day is one outlier the MAD ignores.
+        const e = expectationAt(p.index);
+        if (e) scaleResiduals.push(deviation((p.value + OFFSET) / (e.value + OFFSET)));
       }
       const n = scaleResiduals.length;
       const s = robustSd(scaleResiduals);
@@ -217,7 +240,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       const cusumOf = (dir: 1 | -1) => {
         let best = 0;
         let bestRun: number[] = [];
-        for (const d of steps) {
+        for (const d of dir === 1 ? stepsUp : stepsDown) {
           let sum = 0;
           let run: number[] = [];
           for (const res of span) {
@@ -250,7 +273,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         const sumX = recent.reduce((a, res) => a + res.netted, 0);
         const sumE = recent.reduce((a, res) => a + res.expected, 0);
         pooledRatio = (sumX + OFFSET) / (sumE + OFFSET);
-        pooledZ = Math.log(pooledRatio) / Math.sqrt(o.minSigma * o.minSigma + 1 / (sumE + 1));
+        pooledZ = deviation(pooledRatio) / Math.sqrt(o.minSigma * o.minSigma + 1 / (sumE + 1));
       }
 
       // Each arm has its own practical-significance gate: the day's ratio for the one-period arms,
@@ -271,7 +294,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         baseline: expectationAt(cur.index)?.basis,
         netted: current.netted !== cur.value ? current.netted : undefined,
         holiday: current.holiday || undefined,
-        logRatio: round(current.r),
+        deviation: round(current.r),
         sigma: round(sigmaNow),
         z: round(z),
         cusumUp: round(up.statistic),
