@@ -132,3 +132,21 @@ export function calibrate(rate: (c: number) => number, target: number): number {
   }
   return Math.exp(hi);
 }
+
+/**
+ * Alerts a detector would send on a real series with its own evaluations (severity included):
+ * an episode opening, or an escalation of an open one (e.g. a recovery already alerted that turns
+ * into a x3 surge).
+ */
+export function realAlerts(detector: Detector, points: readonly SeriesPoint[], context: DetectionContext, from: number, resolveAfter: number) {
+  const size = detector.windowSize(context.granularity);
+  let state: SeriesDetectionState = {};
+  const out: Array<{ period: string; direction: AnomalyDirection; type: 'opened' | 'escalated' }> = [];
+  for (let pos = from; pos < points.length; pos++) {
+    const evaluation = detector.evaluate(points.slice(Math.max(0, pos - size + 1), pos + 1), context);
+    const step = advanceEpisode(state, evaluation, { resolveAfter });
+    state = step.state;
+    for (const e of step.events) if (e.type !== 'resolved') out.push({ period: evaluation.period, direction: e.episode.direction, type: e.type });
+  }
+  return out;
+}

@@ -14,6 +14,7 @@ import {
   falseAlarmRate,
   judgeEvent,
   openings,
+  realAlerts,
   scoreSeries,
   summarize,
   yearsCovered,
@@ -283,19 +284,19 @@ export async function runEvaluation(o: EvalOptions) {
     // Real events at the published defaults.
     const real: RealOutcome = {};
     if (fi.ok) {
-      const scored = scoreSeries(detector, fi.value.points, dayContext(fi.value.id, 'FI'), 0);
-      const opened = openings(scored, 1, o.resolveAfter).filter((x) => x.direction === 'up');
-      real.finland = { firstAlert: opened[0]?.period, before21: opened.filter((x) => x.period < '2022-09-21').map((x) => x.period) };
+      const alerts = realAlerts(detector, fi.value.points, dayContext(fi.value.id, 'FI'), 0, o.resolveAfter).filter((x) => x.direction === 'up');
+      real.finland = { firstAlert: alerts[0]?.period, before21: alerts.filter((x) => x.period < '2022-09-21').map((x) => x.period) };
     }
     if (sy.ok) {
       real.sanYsidro = sy.value.series.map((s) => {
         const ctx: DetectionContext = { seriesId: s.id, granularity: 'month', country: 'US' };
-        const opened = openings(scoreSeries(detector, s.points, ctx, 12), 1, o.resolveAfter);
-        const drop = opened.find((x) => x.direction === 'down' && x.period >= '2020-03' && x.period <= '2020-05')?.period;
-        const surge = opened.find((x) => x.direction === 'up' && x.period >= '2021-11' && x.period <= '2021-12')?.period;
-        const other = opened.filter((x) => x.period !== drop && x.period !== surge).length;
+        const alerts = realAlerts(detector, s.points, ctx, 12, o.resolveAfter);
+        const tag = (x: (typeof alerts)[number]) => `${x.period}${x.type === 'escalated' ? ' esc.' : ''}`;
+        const dropAlert = alerts.find((x) => x.direction === 'down' && x.period >= '2020-03' && x.period <= '2020-05');
+        const surgeAlert = alerts.find((x) => x.direction === 'up' && x.period >= '2021-11' && x.period <= '2021-12');
+        const other = alerts.filter((x) => x !== dropAlert && x !== surgeAlert && x.type === 'opened').length;
         const years = (s.points.length - 12) / 12;
-        return { measure: s.id.split('/')[1]!, drop, surge, other, years };
+        return { measure: s.id.split('/')[1]!, drop: dropAlert && tag(dropAlert), surge: surgeAlert && tag(surgeAlert), other, years };
       });
     }
     if (nyc.ok) {
@@ -382,7 +383,7 @@ export function renderMarkdown(report: Report): string {
   lines.push('');
   lines.push('#### Real events (published defaults)');
   lines.push('');
-  lines.push('| detector | Finland Sept 2022: first alert (alerts before 21.9) | San Ysidro Mar–May 2020 drop alerted | San Ysidro Nov–Dec 2021 surge alerted | San Ysidro other alerts / series-yr | NAB labeled windows alerted |');
+  lines.push('| detector | Finland Sept 2022: first alert (alerts before 21.9) | San Ysidro Mar–May 2020 drop alerted (opened or escalated) | San Ysidro Nov–Dec 2021 surge alerted (opened or escalated) | San Ysidro other episodes opened / series-yr | NAB labeled windows alerted |');
   lines.push('|---|---|---|---|---|---|');
   for (const r of report.results) {
     const f = r.real.finland;

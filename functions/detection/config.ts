@@ -23,6 +23,7 @@ export const seasonalCusumDetectorSchema = z.strictObject({
   shewhart: positive.optional(),
   cusum: positive.optional(),
   cusumSteps: z.array(z.number().gt(1)).min(1).max(4).optional(),
+  dropSteps: z.array(z.number().gt(1)).min(1).max(4).optional(),
   cusumLength: count(56).optional(),
   scaleLength: count(112).optional(),
   priorSigma: positive.optional(),

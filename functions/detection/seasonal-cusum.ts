@@ -29,6 +29,8 @@ export interface SeasonalCusumOptions {
   cusum: number;
   /** Step sizes the CUSUM is tuned for (multiplicative, > 1; drops use the reciprocals). */
   cusumSteps: number[];
+  /** Drops the CUSUM is tuned for, as divisors (2 = halved). Closures are large; a smaller step here costs false alarms. */
+  dropSteps: number[];
   /** How many recent points the CUSUM runs over. */
   cusumLength: number;
   /** How many residuals before the CUSUM span estimate the noise scale. */
@@ -63,8 +65,9 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   recentCount: 7,
   minHistory: 3,
   shewhart: 4.5,
-  cusum: 7,
+  cusum: 10,
   cusumSteps: [1.5, 2],
+  dropSteps: [2],
   cusumLength: 14,
   scaleLength: 28,
   priorSigma: 0.15,
@@ -110,7 +113,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
   const o = { ...SEASONAL_CUSUM_DEFAULTS, ...options };
   // Step sizes on the deviation scale, per direction (the scale is not symmetric in ratios).
   const stepsUp = o.cusumSteps.map((m) => deviation(m));
-  const stepsDown = o.cusumSteps.map((m) => -deviation(1 / m));
+  const stepsDown = o.dropSteps.map((m) => -deviation(1 / m));
   // Baseline reach in periods: same-weekday weeks for days, last-k otherwise.
   const reach = (g: Granularity) => (g === 'day' ? Math.max(7 * (o.weeks + 2), o.recentCount) : o.recentCount);
 
