@@ -17,6 +17,16 @@ export interface SeriesDetectionState {
   episode?: Episode;
   /** The newest period evaluated: a later evaluation of an older period (a revision) never opens an episode. */
   lastEvaluatedPeriod?: string;
+  /** Normal periods in a row since the open episode's last anomalous period. */
+  normalStreak?: number;
+}
+
+export interface EpisodeOptions {
+  /**
+   * Normal periods in a row that resolve an episode. 1 resolves on the first normal period; 2 keeps
+   * one quiet day inside a lasting step from closing the episode and re-alerting the next day.
+   */
+  resolveAfter: number;
 }
 
 export type EpisodeEvent =
@@ -33,13 +43,22 @@ const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 export function advanceEpisode(
   state: SeriesDetectionState,
   evaluation: Evaluation,
+  options: Partial<EpisodeOptions> = {},
 ): { state: SeriesDetectionState; events: EpisodeEvent[] } {
-  const isRevision = state.lastEvaluatedPeriod !== undefined && evaluation.period <= state.lastEvaluatedPeriod;
-  if (isRevision) {
+  const resolveAfter = Math.max(1, options.resolveAfter ?? 1);
+  const last = state.lastEvaluatedPeriod;
+  // Period keys of one series share a format, so string order is time order.
+  if (last !== undefined && evaluation.period < last) {
     // A revised past figure is re-evaluated but never re-alerts nor reopens anything.
     return { state, events: [] };
   }
+  if (last !== undefined && evaluation.period === last) {
+    // The newest period again (a provisional figure completed, or corrected): it may open an
+    // episode nobody was alerted about yet, but never re-alerts, resolves or escalates one.
+    if (state.episode || evaluation.status !== 'anomaly') return { state, events: [] };
+  }
   const next: SeriesDetectionState = { ...state, lastEvaluatedPeriod: evaluation.period };
+  delete next.normalStreak;
   const open = state.episode;
   if (evaluation.status === 'anomaly' && evaluation.direction && evaluation.kind) {
     const ratio = evaluation.ratio ?? 1;
@@ -72,8 +91,12 @@ export function advanceEpisode(
     return { state: next, events };
   }
   if (evaluation.status === 'normal' && open) {
+    const streak = (state.normalStreak ?? 0) + 1;
+    if (streak < resolveAfter) return { state: { ...next, normalStreak: streak }, events: [] };
     delete next.episode;
     return { state: next, events: [{ type: 'resolved', episode: open, evaluation }] };
   }
+  // "Not enough history" neither opens nor resolves anything, nor breaks a streak.
+  if (evaluation.status === 'insufficient-history' && state.normalStreak !== undefined) next.normalStreak = state.normalStreak;
   return { state: next, events: [] };
 }

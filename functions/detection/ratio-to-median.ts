@@ -1,5 +1,7 @@
 import type { Granularity } from '../core/model';
+import { median } from './stats';
 import type { DetectionContext, Detector, Evaluation, SeriesPoint } from './types';
+import { cleanWindow } from './window';
 
 export interface RatioToMedianOptions {
   /** How many previous reported values form the baseline. */
@@ -22,12 +24,7 @@ export const RATIO_TO_MEDIAN_DEFAULTS: RatioToMedianOptions = {
   minBaseline: 10,
 };
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from './stats';
 
 /**
  * The simple rule: compare a value with the median of the previous k reported values.
@@ -39,11 +36,16 @@ export function ratioToMedian(options: Partial<RatioToMedianOptions> = {}): Dete
   return {
     name: 'ratio-to-median',
     windowSize: (_granularity: Granularity) => o.baselineCount + 1,
-    evaluate(points: readonly SeriesPoint[], _context: DetectionContext): Evaluation {
-      const current = points.at(-1);
-      if (!current) throw new Error('ratio-to-median: no point to evaluate');
+    evaluate(points: readonly SeriesPoint[], context: DetectionContext): Evaluation {
+      const last = points.at(-1);
+      if (!last) throw new Error('ratio-to-median: no point to evaluate');
+      const win = cleanWindow(points, context.granularity);
+      const current = win.current;
+      if (!current) {
+        return { period: last.period, value: last.value, status: 'insufficient-history', evidence: { reason: 'invalid-value', detail: win.invalidReason } };
+      }
       // Provisional (partial-period) figures never serve as a baseline.
-      const history = points.slice(0, -1).filter((p) => !p.provisional).slice(-o.baselineCount);
+      const history = win.history.filter((p) => !p.provisional).slice(-o.baselineCount);
       const base = { period: current.period, value: current.value };
       if (history.length < o.minHistory) {
         return { ...base, status: 'insufficient-history', evidence: { history: history.length, needed: o.minHistory } };
@@ -51,21 +53,27 @@ export function ratioToMedian(options: Partial<RatioToMedianOptions> = {}): Dete
       const expected = median(history.map((p) => p.value));
       const evidence = {
         rule: `value >= ${o.surgeRatio} x or <= ${o.dropRatio} x median of previous ${history.length}`,
-        baseline: history,
+        baseline: history.map((p) => ({ period: p.period, value: p.value })),
         minBaseline: o.minBaseline,
       };
       if (expected < o.minBaseline) {
         return { ...base, status: 'normal', expected, evidence: { ...evidence, note: 'baseline below minimum' } };
       }
       const ratio = current.value / expected;
+      // Scores in log space: thresholds scaled by c mean surgeRatio^c and dropRatio^c.
+      const logRatio = Math.log(Math.max(ratio, 1e-9));
+      const scores = {
+        up: Math.max(0, logRatio / Math.log(o.surgeRatio)),
+        down: current.provisional ? 0 : Math.max(0, logRatio / Math.log(o.dropRatio)),
+      };
       if (ratio >= o.surgeRatio) {
-        return { ...base, status: 'anomaly', direction: 'up', kind: 'surge', expected, ratio, severity: severityOf(ratio, 'up'), evidence };
+        return { ...base, status: 'anomaly', direction: 'up', kind: 'surge', expected, ratio, severity: severityOf(ratio, 'up'), evidence, scores };
       }
       // A provisional figure is incomplete by nature: it can show a surge, never a drop.
       if (ratio <= o.dropRatio && !current.provisional) {
-        return { ...base, status: 'anomaly', direction: 'down', kind: 'drop', expected, ratio, severity: severityOf(ratio, 'down'), evidence };
+        return { ...base, status: 'anomaly', direction: 'down', kind: 'drop', expected, ratio, severity: severityOf(ratio, 'down'), evidence, scores };
       }
-      return { ...base, status: 'normal', expected, ratio, evidence };
+      return { ...base, status: 'normal', expected, ratio, evidence, scores };
     },
   };
 }

@@ -28,6 +28,12 @@ export interface Evaluation {
   ratio?: number;
   /** The numbers behind the verdict (baseline points, thresholds), for the alert and for audits. */
   evidence: Record<string, unknown>;
+  /**
+   * How far each direction is from alarming: the largest test statistic divided by its threshold,
+   * so a score >= 1 alarms at the configured thresholds (>= c alarms with thresholds scaled by c).
+   * Lets the evaluation calibrate every detector to the same false-alarm rate without re-running it.
+   */
+  scores?: { up: number; down: number };
 }
 
 /**

@@ -1,0 +1,331 @@
+import type { Granularity } from '../core/model';
+import { builtInHolidays, type HolidayCalendar } from './holidays';
+import { severityOf } from './ratio-to-median';
+import { median, robustSd } from './stats';
+import type { DetectionContext, Detector, Evaluation, SeriesPoint } from './types';
+import { cleanWindow, type CleanPoint } from './window';
+
+/**
+ * The project's detector: a robust seasonal expectation per period, and two arms on the
+ * log-ratio of value to expectation, each direction separately:
+ * - Shewhart: one standardized log-ratio beyond `shewhart` (a big spike, alerted on the day);
+ * - likelihood-ratio CUSUM for a sustained multiplicative step (x1.5 and x2 by default),
+ *   recomputed over the last `cusumLength` points so the detector stays stateless.
+ * Very low series swap the Shewhart arm for a test on the 7-period sum (pooling), because one
+ * day of ~10 counts cannot show a doubling at a tolerable false-alarm rate.
+ */
+export interface SeasonalCusumOptions {
+  /** Daily series: how many same-weekday values (one per week back) form the expectation. */
+  weeks: number;
+  /** Fewer same-weekday values than this: fall back to the last `recentCount` reported values. */
+  minSameWeekday: number;
+  /** Size of the last-k baseline (sparse daily series, weeks, months). */
+  recentCount: number;
+  /** Fewer baseline values than this: "insufficient-history". */
+  minHistory: number;
+  /** Shewhart arm: standardized log-ratio threshold. */
+  shewhart: number;
+  /** CUSUM arm: log-likelihood-ratio threshold. */
+  cusum: number;
+  /** Step sizes the CUSUM is tuned for (multiplicative, > 1; drops use the reciprocals). */
+  cusumSteps: number[];
+  /** Drops the CUSUM is tuned for, as divisors (2 = halved). Closures are large; a smaller step here costs false alarms. */
+  dropSteps: number[];
+  /** How many recent points the CUSUM runs over. */
+  cusumLength: number;
+  /** How many residuals before the CUSUM span estimate the noise scale. */
+  scaleLength: number;
+  /** Noise scale (sd of the log-ratio) assumed before the series has shown its own. */
+  priorSigma: number;
+  /** Weight of `priorSigma`, in residuals: shrinks the scale of short histories towards it. */
+  priorWeight: number;
+  /** Variance floor: the scale never goes below this plus the counting (Poisson) noise. */
+  minSigma: number;
+  /** Practical significance: a surge needs value >= minRatio x expected, a drop <= expected / minRatio. */
+  minRatio: number;
+  /** Practical significance in counts: |value - expected| below this never alarms (no alarm on +1). */
+  minExcess: number;
+  /** Expected level per period below which the Shewhart arm gives way to the 7-period sum. */
+  lowLevel: number;
+  /** 7-period-sum arm: standardized log-ratio threshold. */
+  pooled: number;
+  /** A value above expectation is first netted against the shortfall of this many preceding periods. */
+  backlogPeriods: number;
+  /** On a public holiday the log-ratio is shrunk by log(holidayMargin) towards 0. */
+  holidayMargin: number;
+  /** Also detect drops (closures). */
+  drops: boolean;
+  /** Multiplies every threshold (1 = as configured); used to calibrate at a given false-alarm rate. */
+  thresholdScale: number;
+}
+
+export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
+  weeks: 4,
+  minSameWeekday: 2,
+  recentCount: 7,
+  minHistory: 3,
+  shewhart: 4.5,
+  cusum: 10,
+  cusumSteps: [1.5, 2],
+  dropSteps: [2],
+  cusumLength: 14,
+  scaleLength: 28,
+  priorSigma: 0.15,
+  priorWeight: 6,
+  minSigma: 0.05,
+  minRatio: 1.25,
+  minExcess: 5,
+  lowLevel: 20,
+  pooled: 4,
+  backlogPeriods: 2,
+  holidayMargin: 2,
+  drops: true,
+  thresholdScale: 1,
+};
+
+/** A period below this share of its expectation left a backlog; above it, it was ordinary noise. */
+const BACKLOG_CUT = 0.6;
+
+/** Pseudo-count added to value and expectation: keeps the deviation finite on zeros. */
+const OFFSET = 0.5;
+
+/**
+ * The deviation of a ratio value/expected: 3 (ratio^(1/3) - 1). Like log(ratio) near 1, but
+ * multiplicative (gamma-like) noise is close to symmetric on it (Wilson-Hilferty), whereas on the
+ * log scale its lower tail is heavy and drops would alarm far more often than surges.
+ */
+export function deviation(ratio: number): number {
+  return 3 * (Math.cbrt(ratio) - 1);
+}
+
+interface Residual {
+  point: CleanPoint;
+  expected: number;
+  /** Value after netting any backlog against the preceding shortfall. */
+  netted: number;
+  /** log((netted + c) / (expected + c)), shrunk on holidays. */
+  r: number;
+  method: 'same-weekday' | 'recent';
+  holiday: boolean;
+}
+
+export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calendar: HolidayCalendar = builtInHolidays): Detector {
+  const o = { ...SEASONAL_CUSUM_DEFAULTS, ...options };
+  // Step sizes on the deviation scale, per direction (the scale is not symmetric in ratios).
+  const stepsUp = o.cusumSteps.map((m) => deviation(m));
+  const stepsDown = o.dropSteps.map((m) => -deviation(1 / m));
+  // Baseline reach in periods: same-weekday weeks for days, last-k otherwise.
+  const reach = (g: Granularity) => (g === 'day' ? Math.max(7 * (o.weeks + 2), o.recentCount) : o.recentCount);
+
+  return {
+    name: 'seasonal-cusum',
+    // Points needed: the baseline of the oldest residual used for the scale, plus the scale span,
+    // the CUSUM span and the backlog look-back. Bounded, so one Query reads it.
+    windowSize: (g) => reach(g) + o.scaleLength + o.cusumLength + o.backlogPeriods + 1,
+    evaluate(points: readonly SeriesPoint[], context: DetectionContext): Evaluation {
+      const g = context.granularity;
+      const win = cleanWindow(points, g);
+      const last = points.at(-1);
+      const cur = win.current;
+      if (!cur) {
+        return {
+          period: last?.period ?? '',
+          value: last?.value ?? Number.NaN,
+          status: 'insufficient-history',
+          evidence: { reason: 'invalid-value', detail: win.invalidReason, dropped: win.dropped },
+        };
+      }
+      const all = [...win.history, cur];
+      const byIndex = new Map(all.map((p) => [p.index, p]));
+      const isHoliday = (p: CleanPoint) => g === 'day' && calendar(p.period, context.country);
+      const holidayOf = new Map(all.map((p) => [p.index, isHoliday(p)]));
+      // A point serves as a baseline only when it is a complete, ordinary period.
+      const usable = (p: CleanPoint) => !p.provisional && !holidayOf.get(p.index);
+
+      type Expectation = { value: number; method: Residual['method']; basis: string[] };
+      const baseCache = new Map<number, Expectation | null>();
+      const baseExpectation = (index: number): Expectation | null => {
+        const hit = baseCache.get(index);
+        if (hit !== undefined) return hit;
+        let result: Expectation | null = null;
+        if (g === 'day') {
+          // The last `weeks` usable same-weekday values, looking up to two weeks further back to
+          // step over a holiday or a missing report (a weekday-blind fallback would misjudge peaks).
+          const same: CleanPoint[] = [];
+          for (let k = 1; k <= o.weeks + 2 && same.length < o.weeks; k++) {
+            const p = byIndex.get(index - 7 * k);
+            if (p && usable(p)) same.push(p);
+          }
+          if (same.length >= o.minSameWeekday) {
+            result = { value: median(same.map((p) => p.value)), method: 'same-weekday', basis: same.map((p) => p.period) };
+          }
+        }
+        if (!result) {
+          const recent: CleanPoint[] = [];
+          const floor = index - reach(g);
+          for (let i = all.length - 1; i >= 0 && recent.length < o.recentCount; i--) {
+            const p = all[i]!;
+            if (p.index >= index) continue;
+            if (p.index < floor) break;
+            if (usable(p)) recent.push(p);
+          }
+          if (recent.length >= o.minHistory) {
+            result = { value: median(recent.map((p) => p.value)), method: 'recent', basis: recent.map((p) => p.period).reverse() };
+          }
+        }
+        baseCache.set(index, result);
+        return result;
+      };
+      const expectationAt = baseExpectation;
+
+      const residualOf = (p: CleanPoint): Residual | undefined => {
+        const e = expectationAt(p.index);
+        if (!e) return undefined;
+        let netted = p.value;
+        if (p.value > e.value && o.backlogPeriods > 0) {
+          // A catch-up after a holiday, outage or missing report: net the excess against what the
+          // preceding periods clearly fell short of (a missing period by all of it). Ordinary noise
+          // is no backlog, and an excess already reported in between has paid part of it back.
+          let owed = 0;
+          for (let j = p.index - o.backlogPeriods; j < p.index; j++) {
+            const prev = byIndex.get(j);
+            if (prev?.provisional) continue;
+            const ej = expectationAt(j)?.value;
+            if (ej === undefined) continue;
+            if (!prev) owed += ej;
+            else if (prev.value < BACKLOG_CUT * ej || holidayOf.get(j)) owed = Math.max(0, owed + ej - prev.value);
+            else owed = Math.max(0, owed - Math.max(0, prev.value - ej));
+          }
+          if (owed > 0) netted = Math.max(e.value, p.value - owed);
+        }
+        let r = deviation((netted + OFFSET) / (e.value + OFFSET));
+        const holiday = holidayOf.get(p.index) === true;
+        if (holiday) r = r > 0 ? Math.max(0, r - deviation(o.holidayMargin)) : Math.min(0, r - deviation(1 / o.holidayMargin));
+        return { point: p, expected: e.value, netted, r, method: e.method, holiday };
+      };
+
+      const current = residualOf(cur);
+      const base = { period: cur.period, value: cur.value };
+      if (!current) {
+        return {
+          ...base,
+          status: 'insufficient-history',
+          evidence: { reason: 'short-history', history: win.history.length, needed: o.minHistory, dropped: win.dropped },
+        };
+      }
+
+      // The CUSUM span: the last points up to the current one. The scale comes from the residuals
+      // before that span, so an ongoing event does not inflate the noise it is measured against.
+      const spanPoints = all.slice(-(o.cusumLength + 1));
+      const spanStart = spanPoints[0]!.index;
+      const scaleResiduals: number[] = [];
+      for (let i = all.length - 1; i >= 0 && scaleResiduals.length < o.scaleLength; i--) {
+        const p = all[i]!;
+        if (p.index >= spanStart || !usable(p)) continue;
+        // The raw log-ratio (no backlog netting): netting would shave the upper half of ordinary
+        // noise and understate the scale. A real backlog day is one outlier the MAD ignores.
+        const e = expectationAt(p.index);
+        if (e) scaleResiduals.push(deviation((p.value + OFFSET) / (e.value + OFFSET)));
+      }
+      const n = scaleResiduals.length;
+      const s = robustSd(scaleResiduals);
+      const sigmaData2 = (n * s * s + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight);
+      const sigma2 = (expected: number) => Math.max(sigmaData2, o.minSigma * o.minSigma + 1 / (expected + 1));
+
+      // CUSUM over the span, each direction and step size; provisional history points are skipped
+      // and a provisional current point feeds only the upward arm (a partial day is no drop).
+      const span: Residual[] = [];
+      for (const p of spanPoints) {
+        if (p.provisional && p !== cur) continue;
+        const res = p === cur ? current : residualOf(p);
+        if (res) span.push(res);
+      }
+      const cusumOf = (dir: 1 | -1) => {
+        let best = 0;
+        let bestRun: number[] = [];
+        for (const d of dir === 1 ? stepsUp : stepsDown) {
+          let sum = 0;
+          let run: number[] = [];
+          for (const res of span) {
+            if (dir === -1 && res.point.provisional) continue;
+            const x = Math.min(dir * res.r, 2 * d); // winsorized: one wild value cannot carry a step alone
+            sum = Math.max(0, sum + (d * x - (d * d) / 2) / sigma2(res.expected));
+            run = sum === 0 ? [] : [...run, res.r];
+          }
+          if (sum > best) {
+            best = sum;
+            bestRun = run;
+          }
+        }
+        return { statistic: best, runRatio: bestRun.length ? Math.exp(bestRun.reduce((a, b) => a + b, 0) / bestRun.length) : 1, runLength: bestRun.length };
+      };
+      const up = cusumOf(1);
+      const down = cusumOf(-1);
+
+      const sigmaNow = Math.sqrt(sigma2(current.expected));
+      const z = current.r / sigmaNow;
+      const ratio = (current.netted + OFFSET) / (current.expected + OFFSET);
+      const excess = current.netted - current.expected;
+      const low = current.expected < o.lowLevel;
+
+      // Pooled arm for low series: the last 7 periods' sum against the sum of their expectations.
+      let pooledZ = 0;
+      let pooledRatio = 1;
+      if (low) {
+        const recent = span.filter((res) => res.point.index > cur.index - 7 && !res.point.provisional);
+        const sumX = recent.reduce((a, res) => a + res.netted, 0);
+        const sumE = recent.reduce((a, res) => a + res.expected, 0);
+        pooledRatio = (sumX + OFFSET) / (sumE + OFFSET);
+        pooledZ = deviation(pooledRatio) / Math.sqrt(o.minSigma * o.minSigma + 1 / (sumE + 1));
+      }
+
+      // Each arm has its own practical-significance gate: the day's ratio for the one-period arms,
+      // the mean ratio over the CUSUM run for the CUSUM (so one quieter day inside a step does not
+      // end the episode).
+      const spikeUp = ratio >= o.minRatio && excess >= o.minExcess;
+      const spikeDown = o.drops && !cur.provisional && ratio <= 1 / o.minRatio && -excess >= o.minExcess;
+      const pooledUp = low && pooledRatio >= o.minRatio ? pooledZ / o.pooled : 0;
+      const pooledDown = low && o.drops && pooledRatio <= 1 / o.minRatio ? -pooledZ / o.pooled : 0;
+      const cusumUp = up.runRatio >= o.minRatio && current.expected * (up.runRatio - 1) >= o.minExcess ? up.statistic / o.cusum : 0;
+      const cusumDown =
+        o.drops && down.runRatio <= 1 / o.minRatio && current.expected * (1 - down.runRatio) >= o.minExcess ? down.statistic / o.cusum : 0;
+      const scoreUp = Math.max(low ? pooledUp : spikeUp ? z / o.shewhart : 0, cusumUp, 0);
+      const scoreDown = Math.max(low ? pooledDown : spikeDown ? -z / o.shewhart : 0, cusumDown, 0);
+
+      const evidence: Record<string, unknown> = {
+        method: current.method,
+        baseline: expectationAt(cur.index)?.basis,
+        netted: current.netted !== cur.value ? current.netted : undefined,
+        holiday: current.holiday || undefined,
+        deviation: round(current.r),
+        sigma: round(sigmaNow),
+        z: round(z),
+        cusumUp: round(up.statistic),
+        cusumDown: round(down.statistic),
+        runRatioUp: round(up.runRatio),
+        runRatioDown: round(down.runRatio),
+        pooled: low ? { ratio: round(pooledRatio), z: round(pooledZ) } : undefined,
+        thresholds: { shewhart: o.shewhart * o.thresholdScale, cusum: o.cusum * o.thresholdScale, pooled: o.pooled * o.thresholdScale, minRatio: o.minRatio },
+        scaleResiduals: n,
+        dropped: win.dropped,
+      };
+      const scores = { up: scoreUp, down: scoreDown };
+      const common = { ...base, expected: current.expected, ratio, evidence, scores };
+      const alarmUp = scoreUp >= o.thresholdScale;
+      const alarmDown = scoreDown >= o.thresholdScale;
+      if (alarmUp || alarmDown) {
+        const dir = alarmUp && (!alarmDown || scoreUp >= scoreDown) ? 'up' : 'down';
+        const run = dir === 'up' ? up : down;
+        // A level that has stayed off for a week is a shift rather than a surge or drop.
+        const kind = run.runLength >= 7 ? 'shift' : dir === 'up' ? 'surge' : 'drop';
+        const size = dir === 'up' ? Math.max(ratio, run.runRatio) : Math.min(ratio, run.runRatio);
+        return { ...common, status: 'anomaly', direction: dir, kind, severity: severityOf(size, dir) };
+      }
+      return { ...common, status: 'normal' };
+    },
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

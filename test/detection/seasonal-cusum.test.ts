@@ -1,0 +1,282 @@
+import { describe, expect, it } from 'vitest';
+import { createDetector } from '../../functions/detection/index';
+import { dayIndex, dayKey, weekdayOf } from '../../functions/detection/periods';
+import { seasonalCusum } from '../../functions/detection/seasonal-cusum';
+import type { DetectionContext, Evaluation, SeriesPoint } from '../../functions/detection/types';
+import { dailySeries, FINLAND_SEPT_2022 } from './fixtures/series';
+
+const day: DetectionContext = { seriesId: 'test', granularity: 'day' };
+const detector = seasonalCusum();
+
+/** Evaluates every point the way the pipeline does: the last windowSize points, ending with it. */
+function evaluateAll(points: readonly SeriesPoint[], context: DetectionContext = day): Evaluation[] {
+  const size = detector.windowSize(context.granularity);
+  return points.map((_, i) => detector.evaluate(points.slice(Math.max(0, i - size + 1), i + 1), context));
+}
+
+function verdictOn(points: readonly SeriesPoint[], period: string, context: DetectionContext = day): Evaluation {
+  const i = points.findIndex((p) => p.period === period);
+  const size = detector.windowSize(context.granularity);
+  return detector.evaluate(points.slice(Math.max(0, i - size + 1), i + 1), context);
+}
+
+/** 12 weeks of history starting on a Monday. */
+const start = '2023-01-02';
+const firstSaturdayAfter = (from: number) => {
+  let d = dayIndex(start)! + from;
+  while (weekdayOf(d) !== 5) d++;
+  return dayKey(d);
+};
+
+describe('seasonal-cusum on the September 2022 Finnish surge', () => {
+  const verdicts = evaluateAll(FINLAND_SEPT_2022, { ...day, country: 'FI' });
+
+  it('alerts on 21 or 22 September, when Russians entering nearly doubled after the mobilization', () => {
+    const first = verdicts.find((v) => v.status === 'anomaly');
+    expect(['2022-09-21', '2022-09-22']).toContain(first?.period);
+    expect(first?.direction).toBe('up');
+  });
+
+  it('raises nothing in the days before the mobilization', () => {
+    expect(verdicts.filter((v) => v.period < '2022-09-21' && v.status === 'anomaly')).toEqual([]);
+  });
+
+  it('says "not enough history" for the first figures instead of guessing', () => {
+    expect(verdicts[0]!.status).toBe('insufficient-history');
+  });
+
+  it('is the project default, so the demo alerts on this surge without configuration', () => {
+    const d = createDetector();
+    expect(d.name).toBe('seasonal-cusum');
+  });
+});
+
+describe('seasonal-cusum expectations', () => {
+  it('treats an ordinary Saturday peak (1.8 x a weekday) as normal', () => {
+    const points = dailySeries({ start, days: 84, level: 1000 });
+    const saturday = firstSaturdayAfter(70);
+    const v = verdictOn(points, saturday);
+    expect(v.status).toBe('normal');
+    expect(v.evidence.method).toBe('same-weekday');
+    // ... where the naive "today >= 2 x yesterday"-style rules see a jump.
+    const i = points.findIndex((p) => p.period === saturday);
+    expect(points[i]!.value / points[i - 1]!.value).toBeGreaterThan(1.3);
+  });
+
+  it('expects the same weekday of the previous weeks, not yesterday', () => {
+    const points = dailySeries({ start, days: 84, level: 1000 });
+    const saturday = firstSaturdayAfter(70);
+    const v = verdictOn(points, saturday);
+    const value = points.find((p) => p.period === saturday)!.value;
+    expect(v.expected! / value).toBeGreaterThan(0.85);
+    expect(v.expected! / value).toBeLessThan(1.15);
+  });
+
+  it('falls back to the last reported values when a series is too sparse for a weekday model', () => {
+    const v = verdictOn(FINLAND_SEPT_2022, '2022-09-20');
+    expect(v.evidence.method).toBe('recent');
+  });
+});
+
+describe('seasonal-cusum alarms', () => {
+  it('alerts on a one-day tripling the same day, as a surge', () => {
+    const spikeDay = firstSaturdayAfter(70);
+    const points = dailySeries({ start, days: 84, level: 1000, edit: (d, v) => (d === spikeDay ? v * 3 : v) });
+    const v = verdictOn(points, spikeDay);
+    expect(v.status).toBe('anomaly');
+    expect(v.direction).toBe('up');
+    expect(v.kind).toBe('surge');
+    expect(v.severity).toBe('critical');
+  });
+
+  it('alerts on a lasting x1.5 step within a few days although no single day is extreme', () => {
+    const onset = 70;
+    const points = dailySeries({ start, days: 84, level: 1000, edit: (_d, v, i) => (i >= onset ? Math.round(v * 1.5) : v) });
+    const verdicts = evaluateAll(points).slice(onset);
+    const first = verdicts.findIndex((v) => v.status === 'anomaly');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(first).toBeLessThanOrEqual(3);
+    expect(verdicts[first]!.direction).toBe('up');
+  });
+
+  it('alerts on a closure as a drop', () => {
+    const onset = 70;
+    const points = dailySeries({ start, days: 80, level: 1000, edit: (_d, v, i) => (i >= onset ? Math.round(v * 0.1) : v) });
+    const v = evaluateAll(points)[onset]!;
+    expect(v.status).toBe('anomaly');
+    expect(v.direction).toBe('down');
+    expect(v.kind).toBe('drop');
+  });
+
+  it('carries the expected value, the ratio and the evidence with every anomaly', () => {
+    const spikeDay = firstSaturdayAfter(70);
+    const points = dailySeries({ start, days: 84, level: 1000, edit: (d, v) => (d === spikeDay ? v * 3 : v) });
+    const v = verdictOn(points, spikeDay);
+    expect(v.expected).toBeGreaterThan(0);
+    expect(v.ratio).toBeCloseTo(v.value / v.expected!, 1);
+    expect(v.evidence).toMatchObject({ method: 'same-weekday', thresholds: expect.any(Object) });
+    expect(v.scores!.up).toBeGreaterThanOrEqual(1);
+  });
+
+  it('alarms exactly where its score reaches the threshold scale', () => {
+    const points = dailySeries({ start, days: 84, level: 300, wiggle: 0.3 });
+    for (const c of [0.3, 0.6, 1]) {
+      const scaled = seasonalCusum({ thresholdScale: c });
+      const plain = evaluateAll(points);
+      points.forEach((_, i) => {
+        const size = scaled.windowSize('day');
+        const v = scaled.evaluate(points.slice(Math.max(0, i - size + 1), i + 1), day);
+        const s = plain[i]!.scores;
+        expect(v.status === 'anomaly').toBe(s !== undefined && Math.max(s.up, s.down) >= c);
+      });
+    }
+  });
+});
+
+describe('seasonal-cusum on messy data', () => {
+  it('does not take a partial-day (provisional) figure for a collapse', () => {
+    const points = dailySeries({ start, days: 80, level: 1000 });
+    const last = points.at(-1)!;
+    const partial = { ...last, value: Math.round(last.value * 0.2) };
+    const v = detector.evaluate([...points.slice(0, -1), { ...partial, provisional: true }], day);
+    expect(v.status).toBe('normal');
+    expect(v.scores!.down).toBe(0);
+    // The same figure as a complete day is a collapse.
+    expect(detector.evaluate([...points.slice(0, -1), partial], day).direction).toBe('down');
+  });
+
+  it('still alerts when even a partial-day figure is far above a full day', () => {
+    const points = dailySeries({ start, days: 80, level: 1000 });
+    const last = points.at(-1)!;
+    const v = detector.evaluate([...points.slice(0, -1), { ...last, value: last.value * 3, provisional: true }], day);
+    expect(v.status).toBe('anomaly');
+    expect(v.direction).toBe('up');
+  });
+
+  it('nets a catch-up day after a missing report against the shortfall instead of calling it a surge', () => {
+    const gap = 71;
+    const points = dailySeries({
+      start,
+      days: 73,
+      level: 1000,
+      weekly: [1, 1, 1, 1, 1, 1, 1],
+      edit: (_d, v, i) => (i === gap ? undefined : i === gap + 1 ? v * 2 : v),
+    });
+    const v = detector.evaluate(points, day);
+    expect(v.status).toBe('normal');
+    expect(v.evidence.netted).toBeLessThan(v.value);
+    // Without netting the same day would be a surge.
+    expect(seasonalCusum({ backlogPeriods: 0 }).evaluate(points, day).status).toBe('anomaly');
+  });
+
+  it('nets a catch-up day after a holiday against the holiday shortfall', () => {
+    // Finland, Epiphany (Friday 6 January 2023) at a fifth of its traffic, the backlog arriving on Saturday.
+    const points = dailySeries({
+      start: '2022-10-10',
+      days: 90,
+      level: 1000,
+      edit: (d, v) => (d === '2023-01-06' ? Math.round(v * 0.2) : d === '2023-01-07' ? v + 1000 : v),
+    });
+    const v = verdictOn(points, '2023-01-07', { ...day, country: 'FI' });
+    expect(v.status).toBe('normal');
+    // Without netting, the same Saturday is a surge.
+    const i = points.findIndex((p) => p.period === '2023-01-07');
+    const size = detector.windowSize('day');
+    expect(seasonalCusum({ backlogPeriods: 0 }).evaluate(points.slice(i + 1 - size, i + 1), { ...day, country: 'FI' }).status).toBe('anomaly');
+  });
+
+  it('does not alert on a public holiday running at x1.5 or x0.5', () => {
+    for (const factor of [1.5, 0.5]) {
+      const points = dailySeries({ start: '2022-10-10', days: 90, level: 1000, edit: (d, v) => (d === '2022-12-06' ? v * factor : v) });
+      expect(verdictOn(points, '2022-12-06', { ...day, country: 'FI' }).status).toBe('normal');
+      // The same day in a country where it is no holiday is an anomaly.
+      expect(verdictOn(points, '2022-12-06', { ...day, country: 'US' }).status).toBe('anomaly');
+    }
+  });
+
+  it('ignores NaN, negative and infinite history values (missing, not zero)', () => {
+    const clean = dailySeries({ start, days: 80, level: 1000 });
+    const dirty = clean.map((p, i) => (i === 60 ? { ...p, value: Number.NaN } : i === 61 ? { ...p, value: -5 } : i === 62 ? { ...p, value: Number.POSITIVE_INFINITY } : p));
+    const withoutThem = clean.filter((_, i) => i < 60 || i > 62);
+    const a = detector.evaluate(dirty, day);
+    const b = detector.evaluate(withoutThem, day);
+    expect(a.status).toBe(b.status);
+    expect(a.expected).toBe(b.expected);
+    expect(a.evidence.dropped).toMatchObject({ invalid: 3 });
+  });
+
+  it('answers "not enough history" (no error, no alert) for a NaN, negative or infinite value under test', () => {
+    const history = dailySeries({ start, days: 40, level: 1000 });
+    for (const value of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      const v = detector.evaluate([...history, { period: '2023-02-11', value }], day);
+      expect(v.status).toBe('insufficient-history');
+      expect(v.evidence.reason).toBe('invalid-value');
+    }
+  });
+
+  it('gives the same verdict on duplicated and unsorted history as on the clean window', () => {
+    const clean = dailySeries({ start, days: 80, level: 1000 });
+    const body = clean.slice(0, -1);
+    const messy = [...body.slice(40), ...body.slice(0, 40), body[10]!, body[50]!, clean.at(-1)!];
+    const a = detector.evaluate(messy, day);
+    const b = detector.evaluate(clean, day);
+    expect(a.status).toBe(b.status);
+    expect(a.expected).toBe(b.expected);
+    expect(a.scores).toEqual(b.scores);
+  });
+
+  it('keeps the later of two figures for the same period (the revision)', () => {
+    const clean = dailySeries({ start, days: 80, level: 1000 });
+    const target = clean[75]!;
+    const revised = [...clean.slice(0, 75), { ...target, value: 1 }, target, ...clean.slice(76)];
+    expect(detector.evaluate(revised, day).expected).toBe(detector.evaluate(clean, day).expected);
+  });
+
+  it('answers "not enough history" when the window is shorter than the baseline needs', () => {
+    const v = detector.evaluate(dailySeries({ start, days: 3, level: 1000 }), day);
+    expect(v.status).toBe('insufficient-history');
+    expect(v.evidence.reason).toBe('short-history');
+  });
+
+  it('stays quiet on a series that is all zeros, and on +1 over a flat low series', () => {
+    const zeros = dailySeries({ start, days: 80, level: 0 });
+    expect(evaluateAll(zeros).filter((v) => v.status === 'anomaly')).toEqual([]);
+    const flat = dailySeries({ start, days: 80, level: 3, weekly: [1, 1, 1, 1, 1, 1, 1], wiggle: 0, edit: (_d, v, i) => (i === 79 ? v + 1 : v) });
+    expect(detector.evaluate(flat, day).status).toBe('normal');
+  });
+
+  it('finds a lasting doubling of a very low series (~10 a day) by pooling a week, not on its first day', () => {
+    const onset = 70;
+    const points = dailySeries({ start, days: 84, level: 10, weekly: [1, 1, 1, 1, 1, 1, 1], edit: (_d, v, i) => (i >= onset ? v * 2 : v) });
+    const verdicts = evaluateAll(points).slice(onset);
+    const first = verdicts.findIndex((v) => v.status === 'anomaly');
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(7);
+  });
+
+  it('judges weekly and monthly series on their last reported values', () => {
+    const months: SeriesPoint[] = Array.from({ length: 24 }, (_, i) => ({
+      period: `${2019 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      value: i === 23 ? 300 : 1000 + 30 * Math.sin(i),
+    }));
+    const v = detector.evaluate(months, { seriesId: 'm', granularity: 'month' });
+    expect(v.status).toBe('anomaly');
+    expect(v.direction).toBe('down');
+    const weeks: SeriesPoint[] = Array.from({ length: 20 }, (_, i) => ({ period: `2022-W${String(i + 1).padStart(2, '0')}`, value: i === 19 ? 2500 : 1000 + 20 * Math.cos(i) }));
+    expect(detector.evaluate(weeks, { seriesId: 'w', granularity: 'week' }).direction).toBe('up');
+  });
+});
+
+describe('seasonal-cusum cost', () => {
+  it('needs no more than its bounded window: the verdict on the last windowSize points equals the verdict on the whole history', () => {
+    const points = dailySeries({ start: '2022-01-03', days: 400, level: 500, wiggle: 0.2 });
+    const size = detector.windowSize('day');
+    expect(size).toBeLessThan(120);
+    for (const end of [200, 300, 399]) {
+      const full = detector.evaluate(points.slice(0, end + 1), day);
+      const windowed = detector.evaluate(points.slice(end + 1 - size, end + 1), day);
+      expect(windowed.scores).toEqual(full.scores);
+      expect(windowed.expected).toBe(full.expected);
+    }
+  });
+});
