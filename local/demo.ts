@@ -162,9 +162,9 @@ function describeDay({ day, result }: DemoDayResult, seriesId: string): string {
   const value = evaluation.value.toLocaleString('en-US').padStart(9);
   const expected = evaluation.expected !== undefined ? `expected ${Math.round(evaluation.expected).toLocaleString('en-US').padStart(9)}` : 'expected         –';
   const ratio = evaluation.ratio !== undefined ? `x${evaluation.ratio.toFixed(2)}` : '     ';
-  const verdict = evaluation.status === 'anomaly' ? evaluation.kind!.toUpperCase() : evaluation.status;
-  const alerted = result.alerts.some((a) => a.subject.id === seriesId) ? '  → ALERT' : '';
-  return `  ${day}  ${value}   ${expected}   ${ratio}   ${verdict}${alerted}`;
+  const alerted = result.alerts.some((a) => a.subject.id === seriesId);
+  const verdict = evaluation.status === 'anomaly' ? `${evaluation.kind!.toUpperCase()}${alerted ? '  → ALERT' : ' (episode continues, no new alert)'}` : evaluation.status;
+  return `  ${day}  ${value}   ${expected}   ${ratio}   ${verdict}`;
 }
 
 /**

@@ -17,7 +17,10 @@ import { cleanWindow, type CleanPoint } from './window';
 export interface SeasonalCusumOptions {
   /** Daily series: how many same-weekday values (one per week back) form the expectation. */
   weeks: number;
-  /** Fewer same-weekday values than this: fall back to the last `recentCount` reported values. */
+  /**
+   * Fewer same-weekday values than this: fall back to the last `recentCount` reported values. Three is
+   * the least for which a median shrugs off one artefact spike (the median of two is their mean).
+   */
   minSameWeekday: number;
   /** Size of the last-k baseline (sparse daily series, weeks, months). */
   recentCount: number;
@@ -61,7 +64,7 @@ export interface SeasonalCusumOptions {
 
 export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   weeks: 4,
-  minSameWeekday: 2,
+  minSameWeekday: 3,
   recentCount: 7,
   minHistory: 3,
   shewhart: 4.5,
