@@ -190,6 +190,8 @@ export const sourceSchema = z
   .strictObject({
     id: slug,
     title: z.string().min(1),
+    /** Free text for maintainers: where the URL comes from, what is unverified. Not used by the code. */
+    notes: z.string().max(2000).optional(),
     /** ISO 3166-1 alpha-2, upper case. */
     country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "FI"'),
     kind: z.enum(['statistics', 'announcements']),
