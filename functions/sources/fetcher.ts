@@ -231,17 +231,24 @@ interface HopRequest {
   maxBodyBytes: number;
 }
 
-/** One request to one URL: address policy, a slot on the host, the response read and capped. */
-async function hop(req: HopRequest, options: FetchOptions, made: Machinery): Promise<HopResult> {
-  const { sourceId, url } = req;
+/** Checks that need no network: the scheme, and an IP-literal host against the address policy. */
+function preflight(sourceId: string, url: URL, options: FetchOptions, made: Machinery): void {
   const where = { sourceId, stage: 'fetch', url: url.toString() };
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new SourceError('only http and https URLs are fetched', { ...where, field: 'url', value: url.toString() });
   }
   if (!options.dispatcher) {
     const refused = literalRefusal(url, made.policy);
-    if (refused) throw new SourceError(`refused to connect to ${url.hostname}: ${refused}`, { ...where, field: 'address', value: url.hostname });
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (refused) throw new SourceError(`refused to connect to ${host}: ${refused}`, { ...where, field: 'address', value: host });
   }
+}
+
+/** One request to one URL: address policy, a slot on the host, the response read and capped. */
+async function hop(req: HopRequest, options: FetchOptions, made: Machinery): Promise<HopResult> {
+  const { sourceId, url } = req;
+  const where = { sourceId, stage: 'fetch', url: url.toString() };
+  preflight(sourceId, url, options, made);
   return made.limiter.run(url.host, async () => {
     let response: Dispatcher.ResponseData;
     try {
@@ -316,6 +323,10 @@ async function checkRobots(sourceId: string, url: URL, options: FetchOptions, ma
   try {
     rules = await made.robots.rulesFor(url.origin);
   } catch (error) {
+    if (error instanceof SourceError && error.field === 'address') {
+      // The host itself is refused (found while asking for its robots.txt): that is the source's error.
+      throw new SourceError(error.message.replace(/^[^:]*: /, ''), { sourceId, stage: 'fetch', url: url.toString(), field: 'address', value: error.value, cause: error });
+    }
     const detail = error instanceof Error ? error.message.replace(/^source "robots\.txt": /, '') : String(error);
     throw new SourceError(`robots.txt of ${url.origin} could not be read (${detail}); not fetching until it can`, {
       sourceId,
@@ -349,6 +360,7 @@ async function fetchOnce(sourceId: string, url: string, conditional: Conditional
   const visited = new Set<string>();
   for (let redirects = 0; ; redirects++) {
     visited.add(current.toString());
+    preflight(sourceId, current, options, made);
     await checkRobots(sourceId, current, options, made);
     const headers: Record<string, string> = {
       'user-agent': options.userAgent,

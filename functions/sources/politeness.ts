@@ -217,15 +217,17 @@ export class RobotsCache {
   async rulesFor(origin: string): Promise<RobotsRules> {
     const cached = this.entries.get(origin);
     if (cached && cached.expiresAt > this.now()) return cached.rules;
-    const loading = this.load(origin);
-    const entry = { expiresAt: Number.POSITIVE_INFINITY, rules: loading.then((result) => result.rules) };
-    this.entries.set(origin, entry);
-    try {
-      const result = await loading;
+    const entry = { expiresAt: Number.POSITIVE_INFINITY, rules: Promise.resolve(ALLOW_ALL) };
+    entry.rules = this.load(origin).then((result) => {
       entry.expiresAt = this.now() + result.ttlMs;
       return result.rules;
+    });
+    this.entries.set(origin, entry);
+    try {
+      return await entry.rules;
     } catch (error) {
-      this.entries.delete(origin);
+      // A failed load is not cached: the next fetch asks again.
+      if (this.entries.get(origin) === entry) this.entries.delete(origin);
       throw error;
     }
   }
