@@ -230,6 +230,16 @@ describe('Polish Border Guard traffic table (html-table)', () => {
     expect(error.message).toContain('Dzień');
   });
 
+  it('does not read the rows of a table nested in a cell', () => {
+    const nested = new TextDecoder().decode(fixture('strazgraniczna/ruch-graniczny.html')).replace('<td>Medyka</td><td>6&nbsp;120</td>', '<td>Medyka<table><tr><td>1.1.2000</td><td>x</td></tr></table></td><td>6&nbsp;120</td>');
+    expect(parse(source, documentOf(nested)).rows).toBe(5);
+  });
+
+  it('reads rows and cells through custom selectors', () => {
+    const custom = sourceOf({ ...defaultSource('pl-border-guard-traffic-table'), id: 'custom-selectors', parser: { ...defaultSource('pl-border-guard-traffic-table').parser, rows: 'tr:not(:has(th[colspan]))', cells: 'td, th' } as never });
+    expect(parse(custom, documentOf(fixture('strazgraniczna/ruch-graniczny.html')))).toMatchObject({ rows: 4, skipped: 0 });
+  });
+
   it('reads a headerless table by column position', () => {
     const positional = sourceOf({
       parser: { type: 'html-table', headerRow: -1, date: '#1', value: '#2' },

@@ -1,4 +1,5 @@
-import { load } from 'cheerio/slim';
+import { load, type Cheerio, type CheerioAPI } from 'cheerio/slim';
+import type { AnyNode, Element } from 'domhandler';
 import { SourceError } from '../../core/errors';
 import type { ParserOf, SourceConfig } from '../config';
 import { documentText, type FetchedDocument } from '../document';
@@ -31,6 +32,45 @@ function withColumnKeys(source: SourceConfig): SourceConfig {
   };
 }
 
+/** Element children of a node with one of the tag names. */
+function childElements(node: AnyNode, names: ReadonlySet<string>): Element[] {
+  return 'children' in node ? node.children.filter((child): child is Element => child.type === 'tag' && names.has(child.name)) : [];
+}
+
+/** The `tr` rows of a table, through thead/tbody/tfoot, without descending into nested tables. */
+function tableRows(table: Element): Element[] {
+  const rows: Element[] = [];
+  for (const child of childElements(table, new Set(['tr', 'thead', 'tbody', 'tfoot']))) {
+    if (child.name === 'tr') rows.push(child);
+    else rows.push(...childElements(child, new Set(['tr'])));
+  }
+  return rows;
+}
+
+const CELL_NAMES = new Set(['th', 'td']);
+
+/** The text of a node and its descendants (entities already decoded by the parser; comments left out). */
+function textOf(node: AnyNode): string {
+  if (node.type === 'text') return node.data;
+  if (node.type === 'comment' || node.type === 'script' || node.type === 'style') return '';
+  return 'children' in node ? node.children.map(textOf).join('') : '';
+}
+
+/**
+ * The cell texts of each row. With the default selectors ("tr", "th, td") the DOM is walked directly:
+ * cheerio's `find` sorts its matches into document order, which costs ~15 ms per 1,000 rows.
+ */
+function readCells($: CheerioAPI, table: Cheerio<AnyNode>, rowsSelector: string, cellsSelector: string): string[][] {
+  void $;
+  const first = table.get(0);
+  const fast = first !== undefined && first.type === 'tag' && first.name === 'table' && rowsSelector === 'tr' && /^(th,\s*td|td,\s*th)$/.test(cellsSelector.trim());
+  const rows = fast ? tableRows(first) : table.find(rowsSelector).toArray();
+  return rows.map((row) => {
+    const cells = fast ? childElements(row, CELL_NAMES) : $(row).find(cellsSelector).toArray();
+    return cells.map((cell) => cleanText(textOf(cell)));
+  });
+}
+
 export function parseHtmlTable(document: FetchedDocument, context: ParseContext): ParseResult {
   const { source } = context;
   if (source.parser.type !== 'html-table') throw new Error(`parseHtmlTable called for a ${source.parser.type} source`);
@@ -39,7 +79,7 @@ export function parseHtmlTable(document: FetchedDocument, context: ParseContext)
   const table = $(options.table).first();
   if (table.length === 0) return { rows: 0, observations: [], announcements: [], skippedExample: `no element matches "${options.table}"` };
 
-  const rows = table.find(options.rows).toArray().map((row) => $(row).find(options.cells).toArray().map((cell) => cleanText($(cell).text())));
+  const rows = readCells($, table, options.rows, options.cells);
   const header = options.headerRow >= 0 ? rows[options.headerRow] : undefined;
   const body = options.headerRow >= 0 ? rows.slice(options.headerRow + 1) : rows;
   const headerKeys = (header ?? []).map(columnKey);
@@ -70,7 +110,8 @@ export function parseHtmlTable(document: FetchedDocument, context: ParseContext)
       return { fields, location: `row ${index + 1}` };
     });
   // A short row (e.g. a footnote in one wide cell) lacks a needed column: it is skipped and counted, not an error.
-  const usable = records.filter((record) => [...needed].every((key) => key in record.fields));
+  const neededKeys = [...needed];
+  const usable = records.filter((record) => neededKeys.every((key) => key in record.fields));
   const short = records.length - usable.length;
   const outcome = recordsToObservations(usable, { ...context, source: keyed }, document.url, mapping);
   const skippedExample = outcome.skippedExample ?? (short > 0 ? `${short} row(s) without the needed columns` : undefined);
