@@ -1,5 +1,5 @@
 import { SourceError } from '../../core/errors';
-import { decodeBody, type FetchedDocument } from '../document';
+import { documentText, type FetchedDocument } from '../document';
 import { recordsToObservations, type SourceRecord } from './records';
 import type { ParseContext, ParseResult } from './types';
 
@@ -59,7 +59,7 @@ export function parseCsv(document: FetchedDocument, context: ParseContext): Pars
   const { source } = context;
   if (source.parser.type !== 'csv') throw new Error(`parseCsv called for a ${source.parser.type} source`);
   const options = source.parser;
-  const text = decodeBody(document.body, document.headers['content-type']);
+  const text = documentText(document, source.charset);
   let table: string[][];
   try {
     table = splitCsv(text, options.delimiter);
@@ -74,7 +74,7 @@ export function parseCsv(document: FetchedDocument, context: ParseContext): Pars
   if (!header || header.length === 0) {
     throw new SourceError('document is empty: no header line', { sourceId: source.id, stage: 'parse', url: document.url });
   }
-  for (const required of [options.date, options.value]) {
+  for (const required of new Set([options.date, ...source.series.map((series) => series.value ?? options.value)])) {
     if (!header.includes(required)) {
       throw new SourceError(`column not found; the header has ${JSON.stringify(header.slice(0, 12))}`, {
         sourceId: source.id,
@@ -91,5 +91,6 @@ export function parseCsv(document: FetchedDocument, context: ParseContext): Pars
     });
     return { fields, location: `line ${index + (options.columns ? 1 : 2)}` };
   });
-  return { rows: records.length, observations: recordsToObservations(records, context, document.url), announcements: [] };
+  const { observations } = recordsToObservations(records, context, document.url, { ...options, mode: 'strict' });
+  return { rows: records.length, observations, announcements: [] };
 }

@@ -1,6 +1,10 @@
 import type { SourceConfig } from '../config';
 import { parseCsv } from './csv';
+import { parseFeed } from './feed';
+import { parseHtmlList } from './html-list';
+import { parseHtmlTable } from './html-table';
 import { parseJson } from './json';
+import { parseProse } from './prose';
 import type { Parser } from './types';
 
 export type { Parser, ParseContext, ParseResult } from './types';
@@ -8,6 +12,10 @@ export type { Parser, ParseContext, ParseResult } from './types';
 const PARSERS: Record<SourceConfig['parser']['type'], Parser> = {
   csv: parseCsv,
   json: parseJson,
+  'html-table': parseHtmlTable,
+  'html-list': parseHtmlList,
+  feed: parseFeed,
+  prose: parseProse,
 };
 
 export function parserFor(source: SourceConfig): Parser {

@@ -1,5 +1,5 @@
 import { SourceError, excerpt } from '../../core/errors';
-import { decodeBody, type FetchedDocument } from '../document';
+import { documentText, type FetchedDocument } from '../document';
 import { recordsToObservations, type SourceRecord } from './records';
 import type { ParseContext, ParseResult } from './types';
 
@@ -18,7 +18,7 @@ export function parseJson(document: FetchedDocument, context: ParseContext): Par
   const { source } = context;
   if (source.parser.type !== 'json') throw new Error(`parseJson called for a ${source.parser.type} source`);
   const options = source.parser;
-  const text = decodeBody(document.body, document.headers['content-type']);
+  const text = documentText(document, source.charset);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -53,5 +53,6 @@ export function parseJson(document: FetchedDocument, context: ParseContext): Par
     for (const [k, v] of Object.entries(item as Record<string, unknown>)) fields[k] = v;
     return { fields, location: `record ${index}` };
   });
-  return { rows: records.length, observations: recordsToObservations(records, context, document.url), announcements: [] };
+  const { observations } = recordsToObservations(records, context, document.url, { ...options, mode: 'strict' });
+  return { rows: records.length, observations, announcements: [] };
 }

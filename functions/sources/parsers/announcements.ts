@@ -1,0 +1,40 @@
+import type { Announcement } from '../../core/model';
+import { stableId } from '../../core/hash';
+import type { SourceConfig } from '../config';
+import { capText, cleanText } from '../text';
+import { matchTopics } from '../topics';
+
+export interface AnnouncementDraft {
+  /** The item's own identity: guid, Atom id, URL, or an id taken from the URL. */
+  rawId: string;
+  title: string;
+  url: string;
+  publishedAt: string;
+  language: string;
+  /** The item's full plain text (already stripped of tags). */
+  text: string;
+}
+
+/** Normalizes a language tag to its primary subtag: "fi-FI" -> "fi", "" -> undefined. */
+export function primaryLanguage(tag: string | undefined): string | undefined {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return primary && /^[a-z]{2,3}$/.test(primary) ? primary : undefined;
+}
+
+/** An announcement from a draft: a stable hashed id, a capped excerpt, and the topics it is about. */
+export function toAnnouncement(draft: AnnouncementDraft, source: SourceConfig, snapshotId: string, excerptLength: number): Announcement {
+  const title = cleanText(draft.title);
+  const text = cleanText(draft.text);
+  const topics = matchTopics(`${title} ${text}`, draft.language, source.topics);
+  return {
+    sourceId: source.id,
+    announcementId: stableId(draft.rawId),
+    title: capText(title, 300),
+    url: draft.url,
+    publishedAt: draft.publishedAt,
+    language: draft.language,
+    excerpt: capText(text, excerptLength),
+    snapshotId,
+    ...(topics.length > 0 ? { topics } : {}),
+  };
+}
