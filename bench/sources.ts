@@ -21,7 +21,7 @@ import { HostLimiter } from '../functions/sources/politeness';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dataRoot = process.env.BORDERWATCH_DATA ?? resolve(root, '../shared/data');
-const defaults = parseSourcesFileDocument(JSON.parse(readFileSync(resolve(root, 'config/sources.defaults.json'), 'utf8'))).sources;
+const defaults = parseSourcesFileDocument(JSON.parse(readFileSync(resolve(root, 'config/sources.json'), 'utf8'))).sources;
 const byId = (id: string) => defaults.find((s) => s.id === id)!;
 
 const documentOf = (body: Uint8Array, contentType: string, url = 'https://example.org/doc'): FetchedDocument => ({

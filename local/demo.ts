@@ -9,7 +9,8 @@ import { runSources } from '../functions/pipeline/run';
 import { splitCsv } from '../functions/sources/parsers/csv';
 import { parseCalendarDate } from '../functions/sources/normalize';
 import { parseSourcesDocument, type SourceConfig } from '../functions/sources/config';
-import { DEFAULT_FETCH_OPTIONS, type FetchOptions } from '../functions/sources/fetcher';
+import { closeFetcher, fetchOptionsFor } from '../functions/sources/fetcher';
+import { HostLimiter } from '../functions/sources/politeness';
 import type { SourceRunResult } from '../functions/pipeline/run-source';
 import { openLocalEnvironment, type LocalEnvironment } from './environment';
 
@@ -125,8 +126,11 @@ export interface DemoReport {
   alerts: Alert[];
 }
 
-/** Loopback is the demo's whole network: allowed explicitly here and nowhere by default. */
-const demoFetchOptions: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, maxAttempts: 1, allowPrivateNetwork: true } as FetchOptions;
+/** Loopback is the demo's whole network: allowed explicitly here and nowhere by default; no politeness delay to itself. */
+const demoFetchOptions = fetchOptionsFor(
+  { allowPrivateNetwork: true },
+  { maxAttempts: 1, respectRobots: false, hostLimiter: new HostLimiter({ maxPerHost: 4, minSpacingMs: 0 }) },
+);
 
 async function replay(
   env: LocalEnvironment,
@@ -212,6 +216,7 @@ export async function runDemo(options: { dataDir?: string; print?: (text: string
     print(`\n${alerts.length} alerts raised; each was printed above and appended to ${env.outboxPath}.`);
     return { finland, alerts, ...(sanYsidro ? { sanYsidro } : {}), ...(sanYsidroSkipped ? { sanYsidroSkipped } : {}) };
   } finally {
+    await closeFetcher(demoFetchOptions);
     await server.close();
     await env.close();
   }

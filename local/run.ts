@@ -1,13 +1,14 @@
 import { systemClock } from '../functions/core/clock';
 import { runSources, type RunSummary } from '../functions/pipeline/run';
-import { loadSourcesFile } from '../functions/sources/config';
-import { DEFAULT_FETCH_OPTIONS } from '../functions/sources/fetcher';
+import { loadSourcesFileWithSettings } from '../functions/sources/config';
+import { closeFetcher, fetchOptionsFor } from '../functions/sources/fetcher';
 import { openLocalEnvironment } from './environment';
 
 /** `npm start`: one run of the pipeline over the configured sources, on the embedded DynamoDB Local. */
 export async function runOnce(options: { sourcesFile: string; print?: (text: string) => void }): Promise<RunSummary> {
   const print = options.print ?? ((text: string) => console.log(text));
-  const sources = loadSourcesFile(options.sourcesFile);
+  const { settings, sources } = loadSourcesFileWithSettings(options.sourcesFile);
+  const fetchOptions = fetchOptionsFor(settings, { maxAttempts: 2, backoffBaseMs: 200 });
   const env = await openLocalEnvironment({ print });
   try {
     const runAt = systemClock().toISOString();
@@ -16,11 +17,12 @@ export async function runOnce(options: { sourcesFile: string; print?: (text: str
       store: env.store,
       notifier: env.notifier,
       clock: systemClock,
-      fetchOptions: { ...DEFAULT_FETCH_OPTIONS, maxAttempts: 2, backoffBaseMs: 200 },
+      fetchOptions,
     });
     print(formatSummary(summary, env.outboxPath));
     return summary;
   } finally {
+    await closeFetcher(fetchOptions);
     await env.close();
   }
 }

@@ -8,7 +8,10 @@ import { deliver, type DeliveryResult } from '../alerting/deliver';
 import type { Notifier } from '../alerting/notifier';
 import { advanceEpisode, createDetector, type Evaluation } from '../detection';
 import type { SourceConfig } from '../sources/config';
+import type { FetchedDocument } from '../sources/document';
 import { fetchDocument, type FetchOptions } from '../sources/fetcher';
+import { documentEvidence } from '../sources/document';
+import { assessLayout } from '../sources/layout';
 import { parserFor } from '../sources/parsers';
 import type { SeriesInfo, SourceState, Store } from '../store/repository';
 
@@ -43,10 +46,15 @@ const RUN_MARKER_TTL_S = 7 * 24 * 3600;
 const BACKFILL_EVALUATED_PERIODS = 1;
 /** A single run never evaluates more new periods than this per series (a source dumping years at once). */
 const MAX_EVALUATED_PERIODS = 62;
-const SAMPLE_BYTES = 512;
+/** How much of a failed or suspect document is kept as evidence (decoded text). */
+const SAMPLE_CHARS = 2048;
 
-function sampleOf(body: Uint8Array): string {
-  return excerpt(Buffer.from(body.subarray(0, SAMPLE_BYTES)).toString('utf8'), SAMPLE_BYTES);
+function evidenceSample(document: FetchedDocument, source: SourceConfig): string {
+  try {
+    return documentEvidence(document, SAMPLE_CHARS, source.charset).sample;
+  } catch {
+    return excerpt(Buffer.from(document.body.subarray(0, SAMPLE_CHARS)).toString('utf8'), SAMPLE_CHARS);
+  }
 }
 
 /**
@@ -129,20 +137,22 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   // 2. Parse. A bad document stores nothing but the failed snapshot and its evidence.
   let parsed;
   try {
-    parsed = parserFor(source)(document, { source, snapshotId });
+    parsed = parserFor(source)(document, { source, snapshotId, ...(previous?.lastRowCount !== undefined ? { previousRowCount: previous.lastRowCount } : {}) });
   } catch (error) {
-    return finish('failed', { ...provenance, error: toErrorDetail(error, 'parse'), sample: sampleOf(document.body) });
+    return finish('failed', { ...provenance, error: toErrorDetail(error, 'parse'), sample: evidenceSample(document, source) });
   }
   metric('RowsParsed', parsed.rows, 'Count');
-  if (source.kind === 'statistics' && parsed.observations.length === 0) {
-    const error = new SourceError(`document has ${parsed.rows} rows but none matched the configured series`, {
+  // A parse that "succeeds" on a redesigned page is worse than one that fails: keep the evidence, store no data.
+  const layout = assessLayout(parsed, previous?.lastRowCount);
+  if (layout.suspect) {
+    const error = new SourceError(`layout looks changed: ${layout.reason}`, {
       sourceId: source.id,
       stage: 'parse',
       url: source.url,
-      field: 'series',
-      value: source.series.map((s) => s.id).join(','),
+      field: 'layout',
+      ...(parsed.skippedExample ? { value: parsed.skippedExample } : {}),
     });
-    return finish('suspect', { ...provenance, error: error.toDetail(), sample: sampleOf(document.body) });
+    return finish('suspect', { ...provenance, error: error.toDetail(), sample: evidenceSample(document, source) });
   }
 
   // 3. Store. Observations first, then the snapshot that points to them.

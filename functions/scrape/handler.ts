@@ -7,8 +7,8 @@ import { SnsNotifier } from '../alerting/notifier';
 import { systemClock } from '../core/clock';
 import { runSources, type RunSummary } from '../pipeline/run';
 import type { PipelineDeps } from '../pipeline/run-source';
-import { loadSourcesFile, type SourceConfig } from '../sources/config';
-import { DEFAULT_FETCH_OPTIONS } from '../sources/fetcher';
+import { loadSourcesFileWithSettings, type SourceConfig } from '../sources/config';
+import { fetchOptionsFor } from '../sources/fetcher';
 import { Store } from '../store/repository';
 
 /** What EventBridge Scheduler sends: the scheduled time (identifies the run) and the sources it covers. */
@@ -57,14 +57,15 @@ function requiredEnv(name: string): string {
 function defaultDeps(logger: Logger, metrics: Metrics): ScrapeDeps {
   const tableName = requiredEnv('TABLE_NAME');
   const topicArn = requiredEnv('ALERT_TOPIC_ARN');
-  const contact = process.env.USER_AGENT_CONTACT ?? 'https://github.com/borderwatch/borderwatch';
+  // The CDK construct ships the validated sources file next to the bundle.
+  const { settings, sources } = loadSourcesFileWithSettings(fileURLToPath(new URL('./sources.json', import.meta.url)));
   return {
-    // The CDK construct ships the validated sources file next to the bundle.
-    sources: loadSourcesFile(fileURLToPath(new URL('./sources.json', import.meta.url))),
+    sources,
     store: new Store(new DynamoDBClient({}), { tableName }),
     notifier: new SnsNotifier(new SNSClient({}), topicArn),
     clock: systemClock,
-    fetchOptions: { ...DEFAULT_FETCH_OPTIONS, userAgent: `borderwatch/0.1 (+${contact})` },
+    // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
+    fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),
     concurrency: Number(process.env.CONCURRENCY ?? 8),
     log: ({ event, ...rest }) => logger.info(String(event), rest),
     metric: (name, value, unit) => metrics.addMetric(name, MetricUnit[unit], value),

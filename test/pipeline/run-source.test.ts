@@ -213,7 +213,27 @@ describe('bad input', () => {
     const s = source({ url: server.url('/other.csv'), series: [{ id: 'test.series', unit: 'persons', granularity: 'day', where: { series: 'mine' } }] });
     const result = await runSource(s, '2022-09-23T06:00:00.000Z', deps);
     expect(result.outcome).toBe('suspect');
-    expect(result.error?.message).toMatch(/none matched the configured series/);
+    expect(result.error?.message).toBe('source "test-csv", field "layout": layout looks changed: 1 rows but no observation or announcement in them');
+  });
+
+  it('a sharp fall in row count marks the snapshot suspect, keeps the evidence and writes nothing', async () => {
+    const month: Array<[string, number]> = Array.from({ length: 30 }, (_, i) => [`2022-09-${String(i + 1).padStart(2, '0')}`, 1000 + i]);
+    server.route('/shrink.csv', serveText(dailyCsv(month)));
+    const s = source({ url: server.url('/shrink.csv') });
+    clock.set('2022-10-01T06:00:00.000Z');
+    await runSource(s, '2022-10-01T06:00:00.000Z', deps);
+
+    server.route('/shrink.csv', serveText(dailyCsv([['2022-10-01', 5]])));
+    clock.set('2022-10-02T06:00:00.000Z');
+    const result = await runSource(s, '2022-10-02T06:00:00.000Z', deps);
+
+    expect(result.outcome).toBe('suspect');
+    expect(result.error?.message).toContain('row count fell from 30 to 1');
+    const [latest] = (await ctx.store.listSnapshots('test-csv')).items;
+    expect(latest).toMatchObject({ outcome: 'suspect', size: expect.any(Number), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(latest!.sample).toContain('2022-10-01,5');
+    expect((await ctx.store.queryObservations('test.series', { from: '2022-10-01' })).items).toEqual([]);
+    expect(await ctx.store.getSourceState('test-csv')).toMatchObject({ consecutiveFailures: 1, lastRowCount: 30 });
   });
 
   it('an HTTP error fails the snapshot with its status', async () => {

@@ -1,5 +1,6 @@
 import { fixedClock } from '../../functions/core/clock';
 import { DEFAULT_FETCH_OPTIONS, type FetchOptions } from '../../functions/sources/fetcher';
+import { HostLimiter } from '../../functions/sources/politeness';
 import { parseSourcesDocument, type SourceConfig, type SourceConfigInput } from '../../functions/sources/config';
 
 /** Fast, loopback-allowed fetch options for tests: no real waiting between retries. */
@@ -11,8 +12,11 @@ export const testFetchOptions: FetchOptions = {
   headersTimeoutMs: 2_000,
   bodyTimeoutMs: 2_000,
   sleep: async () => undefined,
+  // Tests talk to their own loopback server: allowed explicitly, no robots.txt, no politeness spacing.
   allowPrivateNetwork: true,
-} as FetchOptions;
+  respectRobots: false,
+  hostLimiter: new HostLimiter({ maxPerHost: 8, minSpacingMs: 0 }),
+};
 
 export function source(overrides: Partial<SourceConfigInput> & { url: string }): SourceConfig {
   return parseSourcesDocument({

@@ -24,7 +24,7 @@ export function documentOf(
 }
 
 /** The proposed default sources, validated exactly as the pipeline will load them. */
-export const defaultsFile = parseSourcesFileDocument(JSON.parse(readFileSync(`${root}config/sources.defaults.json`, 'utf8')), 'config/sources.defaults.json');
+export const defaultsFile = parseSourcesFileDocument(JSON.parse(readFileSync(`${root}config/sources.json`, 'utf8')), 'config/sources.json');
 
 export function defaultSource(id: string): SourceConfig {
   const source = defaultsFile.sources.find((candidate) => candidate.id === id);
