@@ -92,7 +92,7 @@ export async function sourceSnapshots(ctx: QueryContext, sourceId: string, p: Pa
   const keep = p.outcome ? (s: Snapshot) => s.outcome === p.outcome : undefined;
   const page = await collect(`snapshots:${sourceId}`, (req) => ctx.store.listSnapshots(sourceId, req), keep, p.limit, p.cursor);
   // An empty first page is either a source never fetched or a filter that matched nothing.
-  if (page.items.length === 0 && !page.cursor && !p.cursor && !(await ctx.store.getSourceState(sourceId))) {
+  if (page.items.length === 0 && !page.cursor && !p.cursor && (!keep || (await ctx.store.listSnapshots(sourceId, { limit: 1 })).items.length === 0)) {
     throw notFound(`unknown source "${sourceId}": it has never been fetched`);
   }
   return page;
