@@ -30,6 +30,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BorderwatchSt
     operatorEmails: config.operatorEmails,
     contactUrl: config.contactUrl,
     logRetention: config.logRetention,
+    queryApiPublic: config.queryApiPublic,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

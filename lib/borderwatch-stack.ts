@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { SourceConfig } from '../functions/sources/config';
 import { Alerting } from './constructs/alerting';
 import { Monitoring } from './constructs/monitoring';
+import { QueryApi } from './constructs/query-api';
 import { Scraping } from './constructs/scraping';
 import { Store } from './constructs/store';
 
@@ -18,6 +19,8 @@ export interface BorderwatchStackProps extends StackProps {
   readonly operatorEmails: readonly string[];
   readonly contactUrl: string;
   readonly logRetention: logs.RetentionDays;
+  /** The query API without authorization (see docs/querying.md). */
+  readonly queryApiPublic?: boolean;
 }
 
 /** borderwatch in one stack: one construct per capability, wired together here and nowhere else. */
@@ -26,6 +29,7 @@ export class BorderwatchStack extends Stack {
   readonly alerting: Alerting;
   readonly scraping: Scraping;
   readonly monitoring: Monitoring;
+  readonly queryApi: QueryApi;
 
   constructor(scope: Construct, id: string, props: BorderwatchStackProps) {
     super(scope, id, props);
@@ -45,6 +49,7 @@ export class BorderwatchStack extends Stack {
       contactUrl: props.contactUrl,
       logRetention: props.logRetention,
     });
+    this.queryApi = new QueryApi(this, 'QueryApi', { table: this.store.table, logRetention: props.logRetention, public: props.queryApiPublic ?? false });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       operatorTopic: this.alerting.operatorTopic,
       deadLetterQueues: [
@@ -55,6 +60,7 @@ export class BorderwatchStack extends Stack {
       functions: [{ id: 'ScrapeFunction', function: this.scraping.function }],
     });
 
+    new CfnOutput(this, 'QueryApiUrl', { value: this.queryApi.url });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.alertTopic.topicArn });
     new CfnOutput(this, 'OperatorTopicArn', { value: this.alerting.operatorTopic.topicArn });

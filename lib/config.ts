@@ -15,6 +15,7 @@ export const CONTEXT_KEYS = {
   operatorEmails: 'borderwatch:operatorEmails',
   contactUrl: 'borderwatch:contactUrl',
   logRetentionDays: 'borderwatch:logRetentionDays',
+  queryApiPublic: 'borderwatch:queryApiPublic',
 } as const;
 
 export const DEFAULT_SOURCES_FILE = 'config/sources.json';
@@ -61,6 +62,10 @@ const contextSchemas = {
       error: `must be a CloudWatch Logs retention period: one of ${[...retentionValues].filter((d) => d > 0).sort((a, b) => a - b).join(', ')}`,
     })
     .default(DEFAULT_LOG_RETENTION_DAYS),
+  // `-c key=true` arrives as a string; only the two words are accepted, so "yes" is not silently false.
+  [CONTEXT_KEYS.queryApiPublic]: z
+    .preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean({ error: 'must be true or false' }))
+    .default(false),
 } as const;
 
 export interface AppConfig {
@@ -71,6 +76,8 @@ export interface AppConfig {
   operatorEmails: string[];
   contactUrl: string;
   logRetention: RetentionDays;
+  /** The query API without authorization (read-only, throttled); IAM-signed requests otherwise. */
+  queryApiPublic: boolean;
 }
 
 function parseKey<K extends keyof typeof contextSchemas>(node: Node, key: K): z.output<(typeof contextSchemas)[K]> {
@@ -106,5 +113,6 @@ export function readAppConfig(node: Node): AppConfig {
     operatorEmails: parseKey(node, CONTEXT_KEYS.operatorEmails),
     contactUrl: parseKey(node, CONTEXT_KEYS.contactUrl),
     logRetention: parseKey(node, CONTEXT_KEYS.logRetentionDays) as RetentionDays,
+    queryApiPublic: parseKey(node, CONTEXT_KEYS.queryApiPublic),
   };
 }

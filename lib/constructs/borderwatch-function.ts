@@ -22,6 +22,9 @@ export const TABLE_DATA_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ] as const;
 
+/** Reads only: what a query function needs, and nothing that could change the table. */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+
 // Lets bundled CommonJS dependencies call require() inside the ESM output; aliased so it cannot
 // collide with names in the bundle.
 const CREATE_REQUIRE_BANNER =
@@ -94,8 +97,17 @@ export class BorderwatchFunction extends NodejsFunction {
 
   /** Sets the table-name variable and grants item read/write (and the key via DynamoDB only) together. */
   bindTable(table: ITable, variable = 'TABLE_NAME'): void {
+    this.bindTableWith(table, variable, TABLE_DATA_ACTIONS, ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']);
+  }
+
+  /** Like bindTable, but Get/BatchGet/Query only, and the key for decryption only. */
+  bindTableReadOnly(table: ITable, variable = 'TABLE_NAME'): void {
+    this.bindTableWith(table, variable, TABLE_READ_ACTIONS, ['kms:Decrypt', 'kms:DescribeKey']);
+  }
+
+  private bindTableWith(table: ITable, variable: string, actions: readonly string[], keyActions: string[]): void {
     this.addEnvironment(variable, table.tableName);
-    table.grant(this, ...TABLE_DATA_ACTIONS);
+    table.grant(this, ...actions);
     const cfnTable = table.node.defaultChild;
     if (cfnTable instanceof CfnResource && this.role) {
       acknowledgeArnWildcard(
@@ -108,7 +120,7 @@ export class BorderwatchFunction extends NodejsFunction {
     if (table.encryptionKey) {
       this.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          actions: keyActions,
           resources: [table.encryptionKey.keyArn],
           // Only DynamoDB may use the key on the function's behalf; the function cannot decrypt directly.
           conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },

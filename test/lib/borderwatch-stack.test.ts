@@ -31,6 +31,11 @@ const only = (type: string): [string, Resource] => {
   return found[0]!;
 };
 const ref = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+/** The stack has two functions (scrape, query): these tests are about the scrape function. */
+const scrapeFunction = (): [string, Resource] => {
+  const id = stack.getLogicalId(stack.scraping.function.node.defaultChild as any);
+  return [id, template.toJSON().Resources[id] as Resource];
+};
 
 describe('scrape function', () => {
   it('runs Node.js 24 on arm64 with explicit memory and timeout', () => {
@@ -44,7 +49,7 @@ describe('scrape function', () => {
   });
 
   it('gets the table name, the alert topic ARN, the contact URL and source maps from its environment', () => {
-    const [, fn] = only('AWS::Lambda::Function');
+    const [, fn] = scrapeFunction();
     expect(fn.Properties.Environment.Variables).toEqual({
       TABLE_NAME: { Ref: stack.getLogicalId(stack.store.table.node.defaultChild as any) },
       ALERT_TOPIC_ARN: { Ref: stack.getLogicalId(stack.alerting.alertTopic.node.defaultChild as any) },
@@ -54,15 +59,14 @@ describe('scrape function', () => {
   });
 
   it('logs JSON into its own log group with the configured retention', () => {
-    const [logGroupId, logGroup] = only('AWS::Logs::LogGroup');
-    expect(logGroup.Properties.RetentionInDays).toBe(90);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } },
-    });
+    const [, fn] = scrapeFunction();
+    const logGroupId = stack.getLogicalId(stack.scraping.function.functionLogGroup.node.defaultChild as any);
+    expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
+    expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: logGroupId } });
   });
 
   it('is bundled as ESM whose bundled CommonJS dependencies can still require()', async () => {
-    const [, fn] = only('AWS::Lambda::Function');
+    const [, fn] = scrapeFunction();
     const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
     const bundle = join(assemblyDir, `asset.${assetHash}`, 'index.mjs');
     const source = readFileSync(bundle, 'utf8');
@@ -273,13 +277,13 @@ describe('IAM', () => {
 
   it('lets the function use the keys only through DynamoDB and SNS', () => {
     const kms = statements().filter((s) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
-    expect(kms).toHaveLength(2);
+    expect(kms).toHaveLength(3); // scrape: table key and topic key; query: table key (decrypt only)
     for (const statement of kms) expect(statement.Condition.StringEquals['kms:ViaService']).toBeDefined();
   });
 
   it('gives every role its own policy and no managed policies', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role')) as Resource[];
-    expect(roles).toHaveLength(2); // scrape function, scheduler
+    expect(roles).toHaveLength(3); // scrape function, query function, scheduler
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
@@ -287,7 +291,9 @@ describe('IAM', () => {
 describe('the template', () => {
   it('names no physical resources', () => {
     const named = Object.values(template.toJSON().Resources as Record<string, Resource>).filter((r) =>
-      Object.keys(r.Properties ?? {}).some((key) => /^(TableName|TopicName|QueueName|FunctionName|LogGroupName|RoleName|Name|AlarmName)$/.test(key) && r.Type !== 'AWS::Lambda::EventInvokeConfig'),
+      Object.keys(r.Properties ?? {}).some((key) => /^(TableName|TopicName|QueueName|FunctionName|LogGroupName|RoleName|Name|AlarmName)$/.test(key) && !['AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Permission', 'AWS::ApiGatewayV2::Api'].includes(r.Type)),
+      // EventInvokeConfig and Permission name their function by reference; an HTTP API's Name is required
+      // by CloudFormation and need not be unique, so it is a label, not a physical name.
     );
     expect(named).toEqual([]);
   });

@@ -18,6 +18,7 @@ describe('context', () => {
       operatorEmails: [],
       contactUrl: 'https://example.org/borderwatch-contact',
       logRetention: RetentionDays.ONE_MONTH,
+      queryApiPublic: false,
     });
   });
 
