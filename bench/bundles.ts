@@ -15,6 +15,7 @@ const OUT = join(ROOT, 'bench/.out');
 
 export const FUNCTIONS: Record<string, string> = {
   scrape: 'functions/scrape/handler.ts',
+  query: 'functions/query/handler.ts',
 };
 
 const BANNER = "import { createRequire as __bwRequire } from 'node:module'; const require = __bwRequire(import.meta.url);";
