@@ -46,7 +46,7 @@ export function sourceHealthAlert(input: SourceHealthInput): Alert | undefined {
   const subject = fitSubject([
     { text: `[borderwatch ops] Source ${source.id}:`, fit: 'keep' },
     { text: headline, fit: 'keep' },
-    { text: `(${since})`, fit: 'shorten', minLength: 12 },
+    { text: state.lastOkAt ? `(last good ${state.lastOkAt.slice(0, 10)})` : '(never fetched well)', fit: 'drop' },
   ]);
   const sms = fitSms([
     { text: `borderwatch OPS ${source.id}: ${headline}, ${since}.`, fit: 'keep' },

@@ -29,18 +29,19 @@ describe('series alert', () => {
   });
 
   it('lists the baseline values and the provenance in the email', () => {
-    const { email } = seriesAlert(septemberSurge).message;
+    const { email } = seriesAlert({ ...septemberSurge, snapshot: { ...septemberSurge.snapshot, contentHash: 'ab'.repeat(32) } }).message;
     expect(email).toContain('Expected:  2,874');
     expect(email).toContain('Ratio:     x2.07 (5,959 / 2,874)');
     expect(email).toContain('  2022-09-21      4,443');
     expect(email).toContain('URL:       https://www.iltalehti.fi/kotimaa/a/f7febc8b-802a-45d8-91d0-84c8c9044207');
     expect(email).toContain('Fetched:   2022-09-23T06:15:00.000Z');
+    expect(email).toContain('Snapshot:  fi-southeast-daily@2022-09-23T06:15:00.000Z (sha256 abababababababab…)');
   });
 
   it('gives machine subscribers a payload that follows the published schema', () => {
     const payload = alertPayloadSchema.parse(seriesAlert(septemberSurge).message.json);
     expect(payload.series).toMatchObject({ value: 5959, expected: 2874, period: '2022-09-22', episode: { openedPeriod: '2022-09-22', event: 'opened' } });
-    expect(payload.provenance.contentHash).toBe(septemberSurge.snapshot.contentHash);
+    expect(payload.provenance).toEqual({ snapshotId: 'fi-southeast-daily@2022-09-23T06:15:00.000Z', url: septemberSurge.snapshot.url, fetchedAt: '2022-09-23T06:15:00.000Z' });
   });
 
   it('cleans a series title from a page so it cannot add lines or markup to the email', () => {
