@@ -19,7 +19,15 @@ export interface AnnouncementAlertInput {
   createdAt: string;
   /** Which topics make an announcement critical (others are warnings). */
   criticalTopics?: readonly string[];
+  /**
+   * Announcements published longer than this before the fetch are not alerted: the first fetch of a
+   * feed or an archive page brings old items that are news to nobody. @default DEFAULT_MAX_AGE_MS
+   */
+  maxAgeMs?: number;
 }
+
+/** Three days: a release found late (a feed that was down over a weekend) still alerts. */
+export const DEFAULT_MAX_AGE_MS = 3 * 24 * 3_600_000;
 
 /** Title and excerpt are page text: cleaned, capped, never trusted. */
 const TITLE_MAX = 300;
@@ -32,11 +40,14 @@ export function announcementAlertId(sourceId: string, announcementId: string): s
 
 /**
  * The alert for an official announcement about one of the topics (closure, restriction, visa, ...),
- * or undefined when it is about none. Topics are those the parser found (`announcement.topics`) and
+ * or undefined when it is about none or is older than `maxAgeMs` at the fetch (an unreadable
+ * publication date does not hold an alert back). Topics are those the parser found (`announcement.topics`) and
  * those `matchTopics` finds with the given topics, in that order, each once.
  */
 export function announcementAlert(input: AnnouncementAlertInput): Alert | undefined {
   const { announcement, source, snapshot } = input;
+  const age = Date.parse(snapshot.fetchedAt) - Date.parse(announcement.publishedAt);
+  if (age > (input.maxAgeMs ?? DEFAULT_MAX_AGE_MS)) return undefined;
   const found = matchTopics(announcement, input.topics ?? DEFAULT_TOPICS);
   const topics = [...new Set([...(announcement.topics ?? []), ...found])].map((t) => capText(t, 40)).filter((t) => t !== '');
   if (topics.length === 0) return undefined;

@@ -23,6 +23,14 @@ describe('announcement alert', () => {
     expect(announcementAlert(withTitle('Katsaus Kaakkois-Suomen rajavartioston toimintaan maaliskuussa 2022'))).toBeUndefined();
   });
 
+  it('is not raised for an announcement published more than three days before the fetch (a first fetch of an archive)', () => {
+    expect(announcementAlert(withTitle('Maahantulon rajoitukset', 'fi', { publishedAt: '2022-09-25T11:00:00.000Z' }))).toBeUndefined();
+  });
+
+  it('is raised when the publication date cannot be read: a bad date never hides a closure', () => {
+    expect(announcementAlert(withTitle('Maahantulon rajoitukset', 'fi', { publishedAt: 'torstaina' }))).toBeDefined();
+  });
+
   it('has an id made of the source and the announcement id only, so it is alerted once however often it is seen', () => {
     const again = { ...entryRestriction, createdAt: '2022-09-30T00:00:00.000Z', snapshot: { ...entryRestriction.snapshot, snapshotId: 'later' } };
     expect(announcementAlert(again)!.alertId).toBe(announcementAlert(entryRestriction)!.alertId);

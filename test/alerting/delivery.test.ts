@@ -70,6 +70,14 @@ describe('delivery through SNS, recorded in DynamoDB', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 
+  it('publishes the recorded flood-control decision as the channels attribute when a later run retries it', async () => {
+    await ctx.store.recordAlert({ ...seriesAlert(septemberSurge), channels: ['email'] });
+    await deliverPending({ store: ctx.store, notifier: snsNotifier(), clock });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: expect.objectContaining({ channels: { DataType: 'String.Array', StringValue: '["email"]' } }),
+    });
+  });
+
   it('rides out throttling within one delivery', async () => {
     sns.reset();
     sns.on(PublishCommand).rejectsOnce(throttled()).resolves({ MessageId: 'mid-2' });
