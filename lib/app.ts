@@ -27,6 +27,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BorderwatchSt
     scrapeEntry: options.scrapeEntry ?? DEFAULT_SCRAPE_ENTRY,
     alertEmails: config.alertEmails,
     alertSms: config.alertSms,
+    subscriptions: config.subscriptions,
     operatorEmails: config.operatorEmails,
     contactUrl: config.contactUrl,
     logRetention: config.logRetention,

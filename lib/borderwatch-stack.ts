@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SourceConfig } from '../functions/sources/config';
-import { Alerting } from './constructs/alerting';
+import { Alerting, type AlertSubscription } from './constructs/alerting';
 import { Monitoring } from './constructs/monitoring';
 import { QueryApi } from './constructs/query-api';
 import { Scraping } from './constructs/scraping';
@@ -16,6 +16,8 @@ export interface BorderwatchStackProps extends StackProps {
   readonly scrapeEntry: string;
   readonly alertEmails: readonly string[];
   readonly alertSms: readonly string[];
+  /** Alert-topic subscriptions with filter policies (email, SMS, HTTPS). */
+  readonly subscriptions?: readonly AlertSubscription[];
   readonly operatorEmails: readonly string[];
   readonly contactUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -38,6 +40,7 @@ export class BorderwatchStack extends Stack {
     this.alerting = new Alerting(this, 'Alerting', {
       alertEmails: props.alertEmails,
       alertSms: props.alertSms,
+      ...(props.subscriptions ? { subscriptions: props.subscriptions } : {}),
       operatorEmails: props.operatorEmails,
     });
     this.scraping = new Scraping(this, 'Scraping', {

@@ -105,6 +105,8 @@ export type AnomalyDirection = 'up' | 'down';
 export type AlertKind = 'surge' | 'drop' | 'shift' | 'announcement' | 'source-health';
 export type Severity = 'info' | 'warning' | 'critical';
 export type AlertState = 'pending' | 'published';
+/** Subscriber classes that flood control can hold an alert back from (machine subscribers get every alert). */
+export type Channel = 'email' | 'sms';
 
 /** What an alert is about. */
 export interface AlertSubject {
@@ -135,6 +137,13 @@ export interface Alert {
   message: RenderedMessage;
   /** Evidence behind the alert (values, baseline, ratio, provenance). */
   evidence: Record<string, unknown>;
+  /** Announcement topics (closure, restriction, ...), published as a String.Array message attribute. */
+  topics?: string[];
+  /**
+   * The subscriber classes this alert goes to, decided by flood control before it is recorded (and
+   * kept, so a retried publish sends it to the same ones). Absent: every class.
+   */
+  channels?: Channel[];
   attempts: number;
   lastError?: string;
   publishedAt?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asciiSubject, cleanText, formatCount, truncateWords } from '../../functions/alerting/text';
+import { asciiSubject, cleanText, formatCount, safeUrl, truncateWords } from '../../functions/alerting/text';
 
 describe('message text safety', () => {
   it('strips control characters and line breaks so page text cannot inject headers', () => {
@@ -32,5 +32,19 @@ describe('message text safety', () => {
   it('groups thousands in counts with commas', () => {
     expect(formatCount(5959)).toBe('5,959');
     expect(formatCount(2873.5)).toBe('2,874');
+  });
+
+  it('romanizes Cyrillic in SNS subjects instead of dropping it', () => {
+    expect(asciiSubject('Граница закрыта с 30.9.')).toBe('Granitsa zakryta s 30.9.');
+  });
+
+  it('accepts http(s) links from pages in their canonical form, so they cannot carry spaces or line breaks', () => {
+    expect(safeUrl(' https://raja.fi/-/katsaus kaakkois\n')).toBe('https://raja.fi/-/katsaus%20kaakkois');
+  });
+
+  it('refuses links that are not http(s), carry credentials or are longer than 512 characters', () => {
+    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
+    expect(safeUrl('https://user:secret@raja.fi/')).toBeUndefined();
+    expect(safeUrl(`https://raja.fi/${'x'.repeat(600)}`)).toBeUndefined();
   });
 });

@@ -15,6 +15,7 @@ describe('context', () => {
       sourcesFile: `${PROJECT_ROOT}config/sources.json`,
       alertEmails: [],
       alertSms: [],
+      subscriptions: [],
       operatorEmails: [],
       contactUrl: 'https://example.org/borderwatch-contact',
       logRetention: RetentionDays.ONE_MONTH,
