@@ -49,6 +49,7 @@ export class BorderwatchStack extends Stack {
       entry: props.scrapeEntry,
       table: this.store.table,
       alertTopic: this.alerting.alertTopic,
+      operatorTopic: this.alerting.operatorTopic,
       contactUrl: props.contactUrl,
       logRetention: props.logRetention,
     });

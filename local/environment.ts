@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { LocalNotifier, SnsNotifier, type Notifier } from '../functions/alerting/notifier';
+import { LocalNotifier, RoutingNotifier, SnsNotifier, type Notifier } from '../functions/alerting/notifier';
 import { ensureTable } from '../functions/store/create-table';
 import { Store } from '../functions/store/repository';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
@@ -20,7 +20,8 @@ export interface LocalEnvironment {
 /**
  * The embedded default: DynamoDB Local with its data in .borderwatch/dynamodb (history accumulates
  * between runs) or in memory, and alerts printed and appended to an outbox file. With
- * ALERT_TOPIC_ARN set, alerts go to that SNS topic instead (using the user's AWS credentials).
+ * ALERT_TOPIC_ARN (and OPERATOR_TOPIC_ARN for source health) set, alerts go to those SNS topics instead
+ * (using the user's AWS credentials).
  */
 export async function openLocalEnvironment(options: { inMemory?: boolean; outboxName?: string; print?: (text: string) => void } = {}): Promise<LocalEnvironment> {
   const ddb = await startDynamoDbLocal(options.inMemory ? {} : { dataDir: join(LOCAL_HOME, 'dynamodb') });
@@ -33,6 +34,13 @@ export async function openLocalEnvironment(options: { inMemory?: boolean; outbox
   const store = new Store(ddb.client, { tableName: LOCAL_TABLE });
   const outboxPath = join(LOCAL_HOME, options.outboxName ?? 'outbox.jsonl');
   const topicArn = process.env.ALERT_TOPIC_ARN;
-  const notifier: Notifier = topicArn ? new SnsNotifier(new SNSClient({}), topicArn) : new LocalNotifier(outboxPath, options.print);
+  const operatorTopicArn = process.env.OPERATOR_TOPIC_ARN;
+  const local = new LocalNotifier(outboxPath, options.print);
+  const sns = new SNSClient({ maxAttempts: 1 });
+  // Each topic that is configured gets its alerts; the rest stay local (printed and in the outbox).
+  const notifier: Notifier = new RoutingNotifier(
+    topicArn ? new SnsNotifier(sns, topicArn) : local,
+    operatorTopicArn ? new SnsNotifier(sns, operatorTopicArn) : local,
+  );
   return { ddb, store, notifier, outboxPath, close: () => ddb.stop() };
 }

@@ -3,7 +3,7 @@ import type { Alert, Announcement, Severity } from '../core/model';
 import { ALERT_SCHEMA, type AlertPayload } from './payload';
 import { footerLines, provenanceLines, provenancePayload, sourcePayload, type AlertSource, type ProvenanceSnapshot } from './render';
 import { fitSms, toGsm } from './sms';
-import { DEFAULT_TOPICS, matchTopics, type TopicsConfig } from './topics';
+import { DEFAULT_TOPICS, matchTopics, type TopicsConfig } from '../sources/topics';
 import { capText, fitSubject, safeUrl, toAscii } from './text';
 
 /** Topics that mean people may not get across: their announcements are critical. */

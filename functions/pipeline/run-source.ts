@@ -3,7 +3,10 @@ import { noMetric, type LogFn, type MetricFn } from '../core/telemetry';
 import { SourceError, excerpt, toErrorDetail } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import type { Alert, ErrorDetail, Observation, Snapshot } from '../core/model';
+import { announcementAlert } from '../alerting/announcement-alert';
+import { recordAlerts } from '../alerting/record';
 import { seriesAlert } from '../alerting/series-alert';
+import { sourceHealthAlert } from '../alerting/source-health-alert';
 import { deliver, type DeliveryResult } from '../alerting/deliver';
 import type { Notifier } from '../alerting/notifier';
 import { advanceEpisode, createDetector, type Evaluation } from '../detection';
@@ -77,11 +80,20 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   result.snapshotId = snapshotId;
   const snapshot: Snapshot = { sourceId: source.id, snapshotId, runAt, fetchedAt, url: source.url, outcome: 'failed' };
 
+  const alertSource = { id: source.id, title: source.title, url: source.url, country: source.country };
+  /** Records alerts before anything that would make them look old, then publishes the ones recorded now. */
+  const recordAndDeliver = async (alerts: Alert[]) => {
+    for (const alert of await recordAlerts(alerts, { store, clock })) {
+      result.alerts.push(alert);
+      result.deliveries.push(await deliver(alert, deps));
+    }
+  };
+
   const finish = async (outcome: Snapshot['outcome'], extra: Partial<Snapshot> = {}, stateUpdate: Partial<SourceState> = {}) => {
     Object.assign(snapshot, extra, { outcome, durationMs: clock().getTime() - started.getTime() });
     await store.putSnapshot(snapshot);
     const failed = outcome === 'failed' || outcome === 'suspect';
-    await store.putSourceState({
+    const state: SourceState = {
       sourceId: source.id,
       lastFetchedAt: fetchedAt,
       lastOutcome: outcome,
@@ -92,7 +104,11 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
       ...(previous?.lastOkAt ? { lastOkAt: previous.lastOkAt } : {}),
       ...(previous?.lastRowCount !== undefined ? { lastRowCount: previous.lastRowCount } : {}),
       ...stateUpdate,
-    });
+    };
+    await store.putSourceState(state);
+    // Operators hear about a layout change at once and about a failure streak once (one alert per streak).
+    const health = sourceHealthAlert({ source: alertSource, state, snapshot, createdAt: clock().toISOString() });
+    if (health) await recordAndDeliver([health]);
     if (!failed) await store.markRunDone(source.id, runAt, snapshotId, Math.floor(Date.parse(fetchedAt) / 1000) + RUN_MARKER_TTL_S);
     result.outcome = outcome;
     if (extra.error) result.error = extra.error;
@@ -100,7 +116,7 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
     if (outcome === 'suspect') metric('SuspectSnapshots', 1, 'Count');
     metric('ObservationsAdded', result.added, 'Count');
     metric('ObservationsRevised', result.revised, 'Count');
-    metric('AnomaliesOpened', result.alerts.length, 'Count');
+    metric('AnomaliesOpened', result.alerts.filter((a) => a.subject.type === 'series').length, 'Count');
     metric('AlertsPublished', result.deliveries.filter((d) => d.published).length, 'Count');
     metric('AlertPublishFailures', result.deliveries.filter((d) => !d.published).length, 'Count');
     log({ event: 'source-run', sourceId: source.id, outcome, snapshotId, added: result.added, revised: result.revised, alerts: result.alerts.length, error: extra.error?.message });
@@ -160,7 +176,18 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   const written = await store.writeObservations(parsed.observations, fetchedAt);
   result.added = written.added.length;
   result.revised = written.revised.length;
+  // Announcement alerts are recorded before the announcements: once stored, an announcement is no longer new,
+  // so a crash in between must not be able to lose its alert.
+  const createdAt = clock().toISOString();
+  const announcementAlerts = parsed.announcements
+    .map((announcement) => announcementAlert({ announcement, source: alertSource, snapshot: { ...snapshot, ...provenance }, ...(source.topics ? { topics: source.topics } : {}), createdAt }))
+    .filter((alert): alert is Alert => alert !== undefined);
+  const recordedAnnouncementAlerts = await recordAlerts(announcementAlerts, { store, clock });
   result.announcements = (await store.putAnnouncements(parsed.announcements)).length;
+  for (const alert of recordedAnnouncementAlerts) {
+    result.alerts.push(alert);
+    result.deliveries.push(await deliver(alert, deps));
+  }
   for (const series of source.series) {
     if (seriesIds.includes(series.id) && !(await store.getSeries(series.id))) {
       await store.putSeries(seriesInfo(source, series));
@@ -176,10 +203,7 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
     try {
       const detection = await detectSeries(source, seriesInfo(source, series), periods, { ...snapshot, ...provenance }, deps, result.evaluations);
       // Record alerts before the episode state moves on: a crash in between re-detects, never loses one.
-      const recorded: Alert[] = [];
-      for (const alert of detection.alerts) {
-        if (await store.recordAlert(alert)) recorded.push(alert);
-      }
+      const recorded = await recordAlerts(detection.alerts, { store, clock });
       await detection.commit();
       for (const alert of recorded) {
         result.alerts.push(alert);

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SnsNotifier } from '../alerting/notifier';
+import { RoutingNotifier, SnsNotifier } from '../alerting/notifier';
 import { systemClock } from '../core/clock';
 import { runSources, type RunSummary } from '../pipeline/run';
 import type { PipelineDeps } from '../pipeline/run-source';
@@ -57,12 +57,16 @@ function requiredEnv(name: string): string {
 function defaultDeps(logger: Logger, metrics: Metrics): ScrapeDeps {
   const tableName = requiredEnv('TABLE_NAME');
   const topicArn = requiredEnv('ALERT_TOPIC_ARN');
+  const operatorTopicArn = requiredEnv('OPERATOR_TOPIC_ARN');
+  // The notifier retries publishes itself (only retryable errors); SDK retries would multiply them.
+  const sns = new SNSClient({ maxAttempts: 1 });
   // The CDK construct ships the validated sources file next to the bundle.
   const { settings, sources } = loadSourcesFileWithSettings(fileURLToPath(new URL('./sources.json', import.meta.url)));
   return {
     sources,
     store: new Store(new DynamoDBClient({}), { tableName }),
-    notifier: new SnsNotifier(new SNSClient({}), topicArn),
+    // Source-health alerts go to the operators' topic, everything else to the subscribers'.
+    notifier: new RoutingNotifier(new SnsNotifier(sns, topicArn), new SnsNotifier(sns, operatorTopicArn)),
     clock: systemClock,
     // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
     fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),

@@ -22,6 +22,8 @@ export interface ScrapingProps {
   readonly entry: string;
   readonly table: ITable;
   readonly alertTopic: ITopic;
+  /** Source-health alerts (a failing source, a changed layout) go here. */
+  readonly operatorTopic: ITopic;
   /** Goes into the User-Agent so source owners can reach the operators. */
   readonly contactUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -70,6 +72,7 @@ export class Scraping extends Construct {
     });
     this.function.bindTable(props.table);
     this.function.bindTopic(props.alertTopic, 'ALERT_TOPIC_ARN');
+    this.function.bindTopic(props.operatorTopic, 'OPERATOR_TOPIC_ARN');
 
     // One role for all schedules, owned here so its grants and their acknowledgement sit together.
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {

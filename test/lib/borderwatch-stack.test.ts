@@ -48,11 +48,12 @@ describe('scrape function', () => {
     });
   });
 
-  it('gets the table name, the alert topic ARN, the contact URL and source maps from its environment', () => {
+  it('gets the table name, both topic ARNs, the contact URL and source maps from its environment', () => {
     const [, fn] = scrapeFunction();
     expect(fn.Properties.Environment.Variables).toEqual({
       TABLE_NAME: { Ref: stack.getLogicalId(stack.store.table.node.defaultChild as any) },
       ALERT_TOPIC_ARN: { Ref: stack.getLogicalId(stack.alerting.alertTopic.node.defaultChild as any) },
+      OPERATOR_TOPIC_ARN: { Ref: stack.getLogicalId(stack.alerting.operatorTopic.node.defaultChild as any) },
       USER_AGENT_CONTACT: 'https://github.com/borderwatch/borderwatch',
       NODE_OPTIONS: '--enable-source-maps',
     });

@@ -2,7 +2,7 @@ import type { Announcement } from '../../core/model';
 import { stableId } from '../../core/hash';
 import type { SourceConfig } from '../config';
 import { capText, cleanText } from '../text';
-import { matchTopics } from '../topics';
+import { DEFAULT_TOPICS, matchTopics } from '../topics';
 
 export interface AnnouncementDraft {
   /** The item's own identity: guid, Atom id, URL, or an id taken from the URL. */
@@ -25,7 +25,8 @@ export function primaryLanguage(tag: string | undefined): string | undefined {
 export function toAnnouncement(draft: AnnouncementDraft, source: SourceConfig, snapshotId: string, excerptLength: number): Announcement {
   const title = cleanText(draft.title);
   const text = cleanText(draft.text);
-  const topics = matchTopics(`${title} ${text}`, draft.language, source.topics);
+  // One matcher for the whole project: the topics stored with an announcement are the ones alerts and queries use.
+  const topics = matchTopics({ title, excerpt: text, language: draft.language }, source.topics ?? DEFAULT_TOPICS);
   return {
     sourceId: source.id,
     announcementId: stableId(draft.rawId),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOPICS, matchTopics } from '../../functions/alerting/topics';
+import { DEFAULT_TOPICS, matchTopics } from '../../functions/sources/topics';
 
 const about = (title: string, language: string, excerpt = '') => matchTopics({ title, excerpt, language });
 
