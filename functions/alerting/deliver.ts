@@ -7,6 +7,9 @@ import type { Notifier } from './notifier';
  * How long a run may hold an alert it is publishing before another run may try. Far longer than a
  * publish with all its retries (seconds), far shorter than the time between runs.
  */
+/** The result of a delivery another run is doing (or did): not a failure. */
+export const CLAIMED_ELSEWHERE = 'claimed by another run or already published';
+
 export const LEASE_MS = 5 * 60_000;
 
 /** Tries to mark a published alert as published (a DynamoDB write) before giving up. */
@@ -44,7 +47,7 @@ export async function deliver(alert: Alert, deps: { store: DeliveryStore; notifi
   const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
   if (!(await deps.store.claimAlert(alert.alertId, now.toISOString(), leaseUntil))) {
     // Another run holds it, or it was published already: publishing here would duplicate it.
-    return { alertId: alert.alertId, published: false, error: 'claimed by another run or already published' };
+    return { alertId: alert.alertId, published: false, error: CLAIMED_ELSEWHERE };
   }
   let messageId: string;
   try {

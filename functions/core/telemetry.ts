@@ -11,7 +11,11 @@ export type MetricName =
   | 'AlertsPublished'
   | 'AlertPublishFailures'
   | 'SourceFailures'
-  | 'SuspectSnapshots';
+  | 'SuspectSnapshots'
+  | 'StaleSources'
+  | 'FetchJobsFailed'
+  | 'PendingAlerts'
+  | 'OldestPendingAlertAgeSeconds';
 
 export type LogFn = (event: Record<string, unknown>) => void;
 export type MetricFn = (name: MetricName, value: number, unit: MetricUnit) => void;

@@ -154,6 +154,12 @@ export class Store {
     return result.Item ? strip<SourceState>(result.Item) : undefined;
   }
 
+  /** The last fetch state of many sources at once (BatchGet, unprocessed keys retried). */
+  async getSourceStates(sourceIds: readonly string[]): Promise<Map<string, SourceState>> {
+    const items = await this.batchGet(sourceIds.map((id) => key.sourceState(id)));
+    return new Map(items.map((item) => [item.sourceId as string, strip<SourceState>(item)]));
+  }
+
   async putSourceState(state: SourceState): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...key.sourceState(state.sourceId), type: 'source-state', ...state } }));
   }
@@ -175,6 +181,14 @@ export class Store {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** One snapshot by its id (`<sourceId>@<fetchedAt>`): the provenance an alert points to. */
+  async getSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
+    const at = snapshotId.indexOf('@');
+    if (at <= 0) throw new RangeError(`malformed snapshot id: ${JSON.stringify(snapshotId.slice(0, 80))}`);
+    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.snapshot(snapshotId.slice(0, at), snapshotId.slice(at + 1)) }));
+    return result.Item ? strip<Snapshot>(result.Item) : undefined;
   }
 
   /** A source's snapshots, newest first. */

@@ -21,6 +21,11 @@ export const TABLE_SCHEMA = {
     // Sparse work queue: alerts recorded but not yet published.
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
   ] satisfies IndexSchema[],
+  /**
+   * Every write is streamed with its new image: the detect function reacts to observations and the
+   * publish function to recorded alerts, decoupled from the fetch that wrote them.
+   */
+  streamViewType: 'NEW_IMAGE',
   /** Items with this attribute (epoch seconds) expire. */
   timeToLiveAttribute: 'expiresAt',
 } as const;

@@ -34,6 +34,8 @@ export class Store extends Construct {
       encryptionKey: this.key,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Detection and publishing react to writes through the stream (TABLE_SCHEMA.streamViewType).
+      stream: dynamodb.StreamViewType[TABLE_SCHEMA.streamViewType],
     });
     for (const index of TABLE_SCHEMA.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -1,0 +1,90 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { systemClock } from '../core/clock';
+import { parseFetchJob } from '../dispatch/jobs';
+import { fetchAndStore, type FetchStageDeps, type FetchStageResult } from '../pipeline/fetch-stage';
+import { bundledSources, powertools, requiredEnv } from '../runtime/lambda';
+import type { SourceConfig } from '../sources/config';
+import { fetchOptionsFor } from '../sources/fetcher';
+import { Store } from '../store/repository';
+
+/** The part of an SQS event the worker reads. */
+export interface SqsEvent {
+  Records: Array<{ messageId: string; body: string; attributes?: { MessageGroupId?: string } }>;
+}
+
+export interface SqsBatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+export interface FetchWorkerDeps extends FetchStageDeps {
+  sources: SourceConfig[];
+}
+
+/**
+ * The fetch worker: one message, one source, one fetch stage. A failed fetch is reported as a failed
+ * batch item, so SQS retries it (and, after the queue's limit, moves it to the dead-letter queue)
+ * while the rest of the batch is kept. On a FIFO queue a failure also fails the messages after it in
+ * the same group (the same host), which must not overtake it.
+ */
+export function makeHandler(deps: FetchWorkerDeps) {
+  const byId = new Map(deps.sources.map((s) => [s.id, s]));
+  return async (event: SqsEvent): Promise<SqsBatchResponse & { results: FetchStageResult[] }> => {
+    const failures: Array<{ itemIdentifier: string }> = [];
+    const blockedGroups = new Set<string>();
+    const results: FetchStageResult[] = [];
+    for (const record of event.Records) {
+      const group = record.attributes?.MessageGroupId;
+      if (group && blockedGroups.has(group)) {
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      let failed = false;
+      try {
+        const job = parseFetchJob(record.body);
+        const source = byId.get(job.sourceId);
+        if (!source) {
+          // A job for a source removed from the file since it was queued: nothing to retry.
+          deps.log?.({ event: 'fetch-job-dropped', messageId: record.messageId, sourceId: job.sourceId, reason: 'unknown source' });
+          continue;
+        }
+        const result = await fetchAndStore(source, job.runAt, deps);
+        results.push(result);
+        // A suspect layout is not retried: the evidence is stored and the operators are alerted; a retry would see the same page.
+        failed = result.outcome === 'failed';
+      } catch (error) {
+        deps.log?.({ event: 'fetch-job-failed', messageId: record.messageId, error: (error as Error).message });
+        failed = !(error instanceof Error && error.message.startsWith('fetch job'));
+      }
+      if (failed) {
+        failures.push({ itemIdentifier: record.messageId });
+        if (group) blockedGroups.add(group);
+      }
+    }
+    if (failures.length > 0) deps.metric?.('FetchJobsFailed', failures.length, 'Count');
+    return { batchItemFailures: failures, results };
+  };
+}
+
+let instance: ReturnType<typeof makeHandler> | undefined;
+const telemetry = powertools('fetch');
+
+export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
+  if (!instance) {
+    const { settings, sources } = bundledSources();
+    instance = makeHandler({
+      sources,
+      store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
+      clock: systemClock,
+      // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
+      fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),
+      log: telemetry.log,
+      metric: telemetry.metric,
+    });
+  }
+  try {
+    const { batchItemFailures } = await instance(event);
+    return { batchItemFailures };
+  } finally {
+    telemetry.flush();
+  }
+};

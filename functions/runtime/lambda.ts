@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { LogFn, MetricFn } from '../core/telemetry';
+import { loadSourcesFileWithSettings, type SourcesFile } from '../sources/config';
+
+/** What every borderwatch Lambda shares: environment checks, the bundled sources file, logs and metrics. */
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+/** The sources file `cdk synth` validated, shipped next to the bundle by the CDK construct. */
+export function bundledSources(): SourcesFile {
+  return loadSourcesFileWithSettings(fileURLToPath(new URL('./sources.json', import.meta.url)));
+}
+
+export interface Telemetry {
+  log: LogFn;
+  metric: MetricFn;
+  /** Flushes metrics as CloudWatch embedded metric format; call at the end of every invocation. */
+  flush(): void;
+}
+
+/** Powertools Logger (JSON) and Metrics (EMF) behind the pipeline's plain log and metric functions. */
+export function powertools(serviceName: string): Telemetry {
+  const logger = new Logger({ serviceName: 'borderwatch' });
+  const metrics = new Metrics({ namespace: 'borderwatch', serviceName });
+  return {
+    log: ({ event, ...rest }) => logger.info(String(event), rest),
+    metric: (name, value, unit) => metrics.addMetric(name, MetricUnit[unit], value),
+    flush: () => metrics.publishStoredMetrics(),
+  };
+}

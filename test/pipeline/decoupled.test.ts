@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeHandler as makeDetect } from '../../functions/detect/handler';
+import { makeHandler as makeDispatch } from '../../functions/dispatch/handler';
+import type { FetchJob, FetchQueue } from '../../functions/dispatch/jobs';
+import { makeHandler as makeFetch, type SqsEvent } from '../../functions/fetch/handler';
+import { makeHandler as makePublish } from '../../functions/publish/handler';
+import type { StreamRecord } from '../../functions/runtime/streams';
+import { freshStore } from '../support/dynamodb';
+import { serveText, startTestServer } from '../support/http-server';
+import { dailyCsv, fixedClock, source, testFetchOptions } from '../support/pipeline';
+import { RecordingNotifier } from '../support/recording-notifier';
+import { streamReader } from '../support/streams';
+
+/** An in-memory stand-in for the SQS FIFO fetch queue: what was sent, by group. */
+class CapturingQueue implements FetchQueue {
+  sent: Array<FetchJob & { host: string }> = [];
+  refuse = new Set<string>();
+  async send(jobs: Array<FetchJob & { host: string }>): Promise<FetchJob[]> {
+    this.sent.push(...jobs.filter((j) => !this.refuse.has(j.sourceId)));
+    return jobs.filter((j) => this.refuse.has(j.sourceId));
+  }
+  drain(): SqsEvent {
+    const records = this.sent.map((job, i) => ({ messageId: `m${i}-${job.sourceId}`, body: JSON.stringify({ sourceId: job.sourceId, runAt: job.runAt }), attributes: { MessageGroupId: job.host } }));
+    this.sent = [];
+    return { Records: records };
+  }
+}
+
+const isObservation = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S?.startsWith('OBS#') === true;
+const isAlert = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S === 'ALERT';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let ctx: Awaited<ReturnType<typeof freshStore>>;
+let stream: ReturnType<typeof streamReader>;
+let clock: ReturnType<typeof fixedClock>;
+let notifier: RecordingNotifier;
+let queue: CapturingQueue;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => server.close());
+beforeEach(async () => {
+  ctx = await freshStore();
+  stream = streamReader(ctx.client, ctx.tableName);
+  clock = fixedClock('2022-09-22T06:00:00.000Z');
+  notifier = new RecordingNotifier();
+  queue = new CapturingQueue();
+});
+afterEach(async () => {
+  stream.close();
+  await ctx.drop();
+});
+
+const week: Array<[string, number]> = [
+  ['2022-09-14', 2794],
+  ['2022-09-15', 2874],
+  ['2022-09-19', 2804],
+  ['2022-09-20', 3099],
+  ['2022-09-21', 4443],
+];
+
+describe('the stages as separate functions: dispatch → queue → fetch → stream → detect → stream → publish', () => {
+  it('carries the September 2022 surge from a scheduled run to exactly one published alert', async () => {
+    server.route('/se.csv', serveText(dailyCsv(week)));
+    const sources = [source({ url: server.url('/se.csv') })];
+    const dispatch = makeDispatch({ sources, queue, store: ctx.store, clock });
+    const fetch = makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
+    const detect = makeDetect({ sources, store: ctx.store, clock });
+    const publish = makePublish({ store: ctx.store, notifier, clock });
+
+    const runDay = async (runAt: string) => {
+      clock.set(runAt);
+      await dispatch({ runAt, sourceIds: ['test-csv'] });
+      const fetched = await fetch(queue.drain());
+      expect(fetched.batchItemFailures).toEqual([]);
+      expect((await detect(await stream.next(isObservation))).batchItemFailures).toEqual([]);
+      return publish(await stream.next(isAlert));
+    };
+
+    await runDay('2022-09-22T06:00:00.000Z');
+    expect(notifier.published).toHaveLength(0);
+
+    server.route('/se.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
+    const published = await runDay('2022-09-23T06:00:00.000Z');
+    expect(published.deliveries).toEqual([expect.objectContaining({ published: true })]);
+    expect(notifier.published).toHaveLength(1);
+    expect(notifier.published[0]).toMatchObject({ kind: 'surge', period: '2022-09-22', subject: { id: 'test.series' } });
+    expect(notifier.published[0]!.evidence).toMatchObject({ url: server.url('/se.csv'), fetchedAt: '2022-09-23T06:00:00.000Z' });
+  });
+
+  it('publishes an alert once even when the stream delivers its record twice', async () => {
+    server.route('/twice.csv', serveText(dailyCsv(week)));
+    const sources = [source({ url: server.url('/twice.csv') })];
+    const fetch = makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
+    const detect = makeDetect({ sources, store: ctx.store, clock });
+    const publish = makePublish({ store: ctx.store, notifier, clock });
+    const job = (runAt: string): SqsEvent => ({ Records: [{ messageId: runAt, body: JSON.stringify({ sourceId: 'test-csv', runAt }) }] });
+
+    await fetch(job('2022-09-22T06:00:00.000Z'));
+    await detect(await stream.next(isObservation));
+    server.route('/twice.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
+    clock.set('2022-09-23T06:00:00.000Z');
+    await fetch(job('2022-09-23T06:00:00.000Z'));
+    const observations = await stream.next(isObservation);
+    await detect(observations);
+    await detect(observations); // a retried stream batch records nothing new
+    const alerts = await stream.next(isAlert);
+    expect(alerts.Records).toHaveLength(1);
+    await publish(alerts);
+    await publish(alerts);
+    expect(notifier.published).toHaveLength(1);
+  });
+
+  it('reports a failed publish as a failed stream record, and the sweeper publishes it later', async () => {
+    server.route('/sweep.csv', serveText(dailyCsv(week)));
+    const sources = [source({ url: server.url('/sweep.csv') })];
+    const fetch = makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
+    const detect = makeDetect({ sources, store: ctx.store, clock });
+    const metrics: Array<[string, number]> = [];
+    const publish = makePublish({ store: ctx.store, notifier, clock, metric: (n, v) => metrics.push([n, v]) });
+    const job = (runAt: string): SqsEvent => ({ Records: [{ messageId: runAt, body: JSON.stringify({ sourceId: 'test-csv', runAt }) }] });
+    await fetch(job('2022-09-22T06:00:00.000Z'));
+    server.route('/sweep.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
+    clock.set('2022-09-23T06:00:00.000Z');
+    await fetch(job('2022-09-23T06:00:00.000Z'));
+    await detect(await stream.next(isObservation));
+
+    notifier.failNext = 1;
+    const alerts = await stream.next(isAlert);
+    const failed = await publish(alerts);
+    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: alerts.Records[0]!.dynamodb!.SequenceNumber }]);
+    expect(notifier.published).toHaveLength(0);
+
+    clock.set('2022-09-23T06:15:00.000Z');
+    const swept = await publish({ sweep: true });
+    expect(swept.deliveries).toEqual([expect.objectContaining({ published: true })]);
+    expect(notifier.published).toHaveLength(1);
+    expect(metrics).toContainEqual(['PendingAlerts', 1]);
+    expect(metrics).toContainEqual(['OldestPendingAlertAgeSeconds', 900]);
+  });
+});
+
+describe('dispatch', () => {
+  it('enqueues one job per enabled source, grouped by host, for the scheduled time', async () => {
+    const sources = [
+      source({ id: 'a', url: 'https://raja.fi/a.csv', series: [{ id: 'a.s', unit: 'persons', granularity: 'day' }] }),
+      source({ id: 'b', url: 'https://RAJA.fi/b.csv', series: [{ id: 'b.s', unit: 'persons', granularity: 'day' }] }),
+      source({ id: 'c', url: 'https://data.bts.gov/c.json', series: [{ id: 'c.s', unit: 'persons', granularity: 'day' }] }),
+      source({ id: 'off', url: 'https://x.org/off.csv', enabled: false, series: [{ id: 'off.s', unit: 'persons', granularity: 'day' }] }),
+    ];
+    const result = await makeDispatch({ sources, queue, store: ctx.store, clock })({ runAt: '2022-09-23T06:00:00Z' });
+    expect(result).toMatchObject({ runAt: '2022-09-23T06:00:00.000Z', enqueued: 3 });
+    expect(queue.sent.map((j) => [j.sourceId, j.host, j.runAt])).toEqual([
+      ['a', 'raja.fi', '2022-09-23T06:00:00.000Z'],
+      ['b', 'raja.fi', '2022-09-23T06:00:00.000Z'],
+      ['c', 'data.bts.gov', '2022-09-23T06:00:00.000Z'],
+    ]);
+  });
+
+  it('fails the invocation when the queue refuses jobs, so Scheduler retries it', async () => {
+    queue.refuse.add('test-csv');
+    const dispatch = makeDispatch({ sources: [source({ url: 'https://example.org/x.csv' })], queue, store: ctx.store, clock });
+    await expect(dispatch({})).rejects.toThrow('the fetch queue refused 1 of 1 jobs: test-csv');
+  });
+
+  it('reports sources with no successful fetch for three of their intervals as stale', async () => {
+    const hourly = source({ id: 'hourly', url: 'https://example.org/h.csv', schedule: 'rate(1 hour)', series: [{ id: 'h.s', unit: 'persons', granularity: 'day' }] });
+    const fresh = source({ id: 'fresh', url: 'https://example.org/f.csv', schedule: 'rate(1 hour)', series: [{ id: 'f.s', unit: 'persons', granularity: 'day' }] });
+    await ctx.store.putSourceState({ sourceId: 'hourly', lastFetchedAt: '2022-09-22T05:00:00.000Z', lastOutcome: 'failed', lastOkAt: '2022-09-22T02:00:00.000Z', consecutiveFailures: 3 });
+    await ctx.store.putSourceState({ sourceId: 'fresh', lastFetchedAt: '2022-09-22T05:00:00.000Z', lastOutcome: 'ok', lastOkAt: '2022-09-22T05:00:00.000Z', consecutiveFailures: 0 });
+    const metrics: Array<[string, number]> = [];
+    const result = await makeDispatch({ sources: [hourly, fresh], queue, store: ctx.store, clock, metric: (n, v) => metrics.push([n, v]) })({});
+    expect(result.stale).toEqual(['hourly']);
+    expect(metrics).toContainEqual(['StaleSources', 1]);
+  });
+});
+
+describe('fetch worker', () => {
+  it('reports a failed fetch and the later jobs of the same host as failed batch items, and runs the other hosts', async () => {
+    server.route('/ok.csv', serveText(dailyCsv(week)));
+    const sources = [
+      source({ id: 'down', url: server.url('/down.csv'), series: [{ id: 'down.s', unit: 'persons', granularity: 'day' }] }),
+      source({ id: 'same-host', url: server.url('/ok.csv'), series: [{ id: 'same.s', unit: 'persons', granularity: 'day' }] }),
+      source({ id: 'other-host', url: server.url('/ok.csv').replace('127.0.0.1', 'localhost'), series: [{ id: 'other.s', unit: 'persons', granularity: 'day' }] }),
+    ];
+    const event: SqsEvent = {
+      Records: [
+        { messageId: '1', body: JSON.stringify({ sourceId: 'down', runAt: '2022-09-23T06:00:00Z' }), attributes: { MessageGroupId: 'h1' } },
+        { messageId: '2', body: JSON.stringify({ sourceId: 'same-host', runAt: '2022-09-23T06:00:00Z' }), attributes: { MessageGroupId: 'h1' } },
+        { messageId: '3', body: JSON.stringify({ sourceId: 'other-host', runAt: '2022-09-23T06:00:00Z' }), attributes: { MessageGroupId: 'h2' } },
+        { messageId: '4', body: 'not json', attributes: { MessageGroupId: 'h3' } },
+      ],
+    };
+    const result = await makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions })(event);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
+    expect(result.results.map((r) => [r.sourceId, r.outcome])).toEqual([
+      ['down', 'failed'],
+      ['other-host', 'ok'],
+    ]);
+  });
+});
