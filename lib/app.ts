@@ -5,11 +5,24 @@ import { loadSourcesFile } from '../functions/sources/config';
 import { BorderwatchStack } from './borderwatch-stack';
 import { PROJECT_ROOT, readAppConfig } from './config';
 
-export const DEFAULT_SCRAPE_ENTRY = resolve(PROJECT_ROOT, 'functions/scrape/handler.ts');
+/** The handler of each function, by role. */
+export interface FunctionEntries {
+  readonly dispatch: string;
+  readonly fetch: string;
+  readonly detect: string;
+  readonly publish: string;
+}
+
+export const DEFAULT_ENTRIES: FunctionEntries = {
+  dispatch: resolve(PROJECT_ROOT, 'functions/dispatch/handler.ts'),
+  fetch: resolve(PROJECT_ROOT, 'functions/fetch/handler.ts'),
+  detect: resolve(PROJECT_ROOT, 'functions/detect/handler.ts'),
+  publish: resolve(PROJECT_ROOT, 'functions/publish/handler.ts'),
+};
 
 export interface BuildAppOptions {
-  /** @default functions/scrape/handler.ts */
-  readonly scrapeEntry?: string;
+  /** Handlers to bundle instead of the real ones (tests). */
+  readonly entries?: Partial<FunctionEntries>;
 }
 
 /**
@@ -24,7 +37,7 @@ export function buildApp(app: App, options: BuildAppOptions = {}): BorderwatchSt
     description: 'borderwatch: watches official border statistics and announcements and alerts on anomalies',
     sources,
     sourcesFile: config.sourcesFile,
-    scrapeEntry: options.scrapeEntry ?? DEFAULT_SCRAPE_ENTRY,
+    entries: { ...DEFAULT_ENTRIES, ...options.entries },
     alertEmails: config.alertEmails,
     alertSms: config.alertSms,
     subscriptions: config.subscriptions,

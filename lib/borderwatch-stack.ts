@@ -2,7 +2,9 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SourceConfig } from '../functions/sources/config';
+import type { FunctionEntries } from './app';
 import { Alerting, type AlertSubscription } from './constructs/alerting';
+import { Detection } from './constructs/detection';
 import { Monitoring } from './constructs/monitoring';
 import { QueryApi } from './constructs/query-api';
 import { Scraping } from './constructs/scraping';
@@ -10,10 +12,12 @@ import { Store } from './constructs/store';
 
 export interface BorderwatchStackProps extends StackProps {
   readonly sources: readonly SourceConfig[];
-  /** The validated sources file; shipped inside the scrape function so schedules and runs agree. */
+  /** The validated sources file; shipped inside the functions so schedules and runs agree. */
   readonly sourcesFile: string;
-  /** Absolute path of the scrape handler (tests pass a small fixture). */
-  readonly scrapeEntry: string;
+  /** Absolute paths of the handlers. */
+  readonly entries: FunctionEntries;
+  /** Fetch workers running at once. @default 10 */
+  readonly maxConcurrentFetches?: number;
   readonly alertEmails: readonly string[];
   readonly alertSms: readonly string[];
   /** Alert-topic subscriptions with filter policies (email, SMS, HTTPS). */
@@ -30,6 +34,7 @@ export class BorderwatchStack extends Stack {
   readonly store: Store;
   readonly alerting: Alerting;
   readonly scraping: Scraping;
+  readonly detection: Detection;
   readonly monitoring: Monitoring;
   readonly queryApi: QueryApi;
 
@@ -46,11 +51,20 @@ export class BorderwatchStack extends Stack {
     this.scraping = new Scraping(this, 'Scraping', {
       sources: props.sources,
       sourcesFile: props.sourcesFile,
-      entry: props.scrapeEntry,
+      dispatchEntry: props.entries.dispatch,
+      fetchEntry: props.entries.fetch,
+      table: this.store.table,
+      contactUrl: props.contactUrl,
+      logRetention: props.logRetention,
+      ...(props.maxConcurrentFetches ? { maxConcurrentFetches: props.maxConcurrentFetches } : {}),
+    });
+    this.detection = new Detection(this, 'Detection', {
+      sourcesFile: props.sourcesFile,
+      detectEntry: props.entries.detect,
+      publishEntry: props.entries.publish,
       table: this.store.table,
       alertTopic: this.alerting.alertTopic,
       operatorTopic: this.alerting.operatorTopic,
-      contactUrl: props.contactUrl,
       logRetention: props.logRetention,
     });
     this.queryApi = new QueryApi(this, 'QueryApi', { table: this.store.table, logRetention: props.logRetention, public: props.queryApiPublic ?? false });
@@ -59,9 +73,23 @@ export class BorderwatchStack extends Stack {
       deadLetterQueues: [
         { id: 'SchedulerDeadLetterQueue', queue: this.scraping.schedulerDeadLetterQueue },
         { id: 'FailedRunQueue', queue: this.scraping.failedRunQueue },
+        { id: 'FetchDeadLetterQueue', queue: this.scraping.fetchDeadLetterQueue },
+        { id: 'DetectFailureQueue', queue: this.detection.detectFailureQueue },
+        { id: 'PublishFailureQueue', queue: this.detection.publishFailureQueue },
+        { id: 'SweeperDeadLetterQueue', queue: this.detection.sweeperDeadLetterQueue },
         ...this.alerting.subscriptionDeadLetterQueues.map((queue) => ({ id: queue.node.id, queue })),
       ],
-      functions: [{ id: 'ScrapeFunction', function: this.scraping.function }],
+      functions: [
+        { id: 'DispatchFunction', function: this.scraping.dispatchFunction },
+        { id: 'FetchFunction', function: this.scraping.fetchFunction },
+        { id: 'DetectFunction', function: this.detection.detectFunction },
+        { id: 'PublishFunction', function: this.detection.publishFunction },
+        { id: 'QueryFunction', function: this.queryApi.function },
+      ],
+      topics: [
+        { id: 'AlertTopic', topic: this.alerting.alertTopic },
+        { id: 'OperatorTopic', topic: this.alerting.operatorTopic },
+      ],
     });
 
     new CfnOutput(this, 'QueryApiUrl', { value: this.queryApi.url });
@@ -70,5 +98,6 @@ export class BorderwatchStack extends Stack {
     new CfnOutput(this, 'OperatorTopicArn', { value: this.alerting.operatorTopic.topicArn });
     new CfnOutput(this, 'FailedRunQueueUrl', { value: this.scraping.failedRunQueue.queueUrl });
     new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: this.scraping.schedulerDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'FetchDeadLetterQueueUrl', { value: this.scraping.fetchDeadLetterQueue.queueUrl });
   }
 }

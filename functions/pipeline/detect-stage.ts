@@ -6,7 +6,7 @@ import { seriesAlert } from '../alerting/series-alert';
 import { advanceEpisode, createDetector, type Evaluation } from '../detection';
 import type { SourceConfig } from '../sources/config';
 import type { Store } from '../store/repository';
-import { alertSourceOf, seriesInfo } from './fetch-stage';
+import { alertSourceOf, seriesInfo } from './series-info';
 
 export interface DetectStageDeps {
   store: Store;

@@ -11,7 +11,8 @@ import { documentEvidence, type FetchedDocument } from '../sources/document';
 import { fetchDocument, type FetchOptions } from '../sources/fetcher';
 import { assessLayout } from '../sources/layout';
 import { parserFor } from '../sources/parsers';
-import type { SeriesInfo, SourceState, Store } from '../store/repository';
+import type { SourceState, Store } from '../store/repository';
+import { alertSourceOf, seriesInfo } from './series-info';
 
 /** What fetching needs: no notifier. Publishing is another stage, so a slow SNS never delays a fetch. */
 export interface FetchStageDeps {
@@ -51,20 +52,6 @@ function evidenceSample(document: FetchedDocument, source: SourceConfig): string
     return excerpt(Buffer.from(document.body.subarray(0, SAMPLE_CHARS)).toString('utf8'), SAMPLE_CHARS);
   }
 }
-
-export function seriesInfo(source: SourceConfig, series: SourceConfig['series'][number]): SeriesInfo {
-  return {
-    seriesId: series.id,
-    sourceId: source.id,
-    unit: series.unit,
-    granularity: series.granularity,
-    country: source.country,
-    ...(series.title ? { title: series.title } : {}),
-    ...(series.labels ? { labels: series.labels } : {}),
-  };
-}
-
-export const alertSourceOf = (source: SourceConfig) => ({ id: source.id, title: source.title, url: source.url, country: source.country });
 
 /**
  * The fetch stage of one scheduled run of one source: fetch, snapshot, parse, layout check, store

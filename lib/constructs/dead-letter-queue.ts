@@ -5,6 +5,8 @@ import type { Construct } from 'constructs';
 export interface DeadLetterQueueProps {
   /** What ends up here, e.g. "scrape invocations EventBridge Scheduler could not make". */
   readonly holds: string;
+  /** The dead-letter queue of a FIFO queue must be FIFO too. */
+  readonly fifo?: boolean;
 }
 
 /**
@@ -18,6 +20,7 @@ export class DeadLetterQueue extends sqs.Queue {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      ...(props.fifo ? { fifo: true } : {}),
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -2,10 +2,11 @@ import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SourceConfig } from '../../functions/sources/config';
 import { acknowledgeArnWildcard } from '../nag';
@@ -16,86 +17,115 @@ import { DeadLetterQueue } from './dead-letter-queue';
 export interface ScrapingProps {
   /** Validated sources; one schedule is created per distinct expression among the enabled ones. */
   readonly sources: readonly SourceConfig[];
-  /** The file `sources` was read from: copied next to the handler as sources.json. */
+  /** The file `sources` was read from: copied next to each handler as sources.json. */
   readonly sourcesFile: string;
-  /** Absolute path of the scrape handler. */
-  readonly entry: string;
+  readonly dispatchEntry: string;
+  readonly fetchEntry: string;
   readonly table: ITable;
-  readonly alertTopic: ITopic;
-  /** Source-health alerts (a failing source, a changed layout) go here. */
-  readonly operatorTopic: ITopic;
   /** Goes into the User-Agent so source owners can reach the operators. */
   readonly contactUrl: string;
   readonly logRetention: logs.RetentionDays;
-  /** @default 5 minutes: a run fetches several sources one after another, politely. */
-  readonly timeout?: Duration;
-  /** @default 512 MB: parsing CSV/HTML in memory; more memory also buys CPU on Lambda. */
-  readonly memorySize?: number;
+  /**
+   * How many fetch workers may run at once (the SQS event source's maximum concurrency). With one
+   * message group per host, this bounds the hosts fetched in parallel. @default 10
+   */
+  readonly maxConcurrentFetches?: number;
+  /** @default 2 minutes: one source, with retries and politeness delays. */
+  readonly fetchTimeout?: Duration;
 }
 
 /**
- * The scrape function and what runs it. Two failure paths, kept apart:
- * - Scheduler could not invoke the function (throttled, deleted, no permission): the schedule
- *   retries, then sends the invocation to `schedulerDeadLetterQueue`.
- * - The function ran and failed: Lambda retries the asynchronous event, then sends it with the
- *   error to `failedRunQueue` (the onFailure destination).
+ * Scraping at any scale: Scheduler fires the dispatcher, which puts one job per source on an SQS FIFO
+ * queue (message group = host); fetch workers take jobs with bounded concurrency, one at a time per
+ * host, and report failed jobs so only those are retried. Failure paths, each with its own queue:
+ * - Scheduler could not invoke the dispatcher: the schedule retries, then `schedulerDeadLetterQueue`.
+ * - The dispatcher failed (e.g. the queue refused jobs): Lambda retries, then `failedRunQueue`.
+ * - A fetch job failed three times: SQS moves it to `fetchDeadLetterQueue`.
  */
 export class Scraping extends Construct {
-  readonly function: BorderwatchFunction;
+  readonly dispatchFunction: BorderwatchFunction;
+  readonly fetchFunction: BorderwatchFunction;
+  readonly fetchQueue: sqs.Queue;
   readonly schedules: scheduler.Schedule[] = [];
   readonly schedulerDeadLetterQueue: DeadLetterQueue;
   readonly failedRunQueue: DeadLetterQueue;
+  readonly fetchDeadLetterQueue: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: ScrapingProps) {
     super(scope, id);
+    const fetchTimeout = props.fetchTimeout ?? Duration.minutes(2);
 
-    this.failedRunQueue = new DeadLetterQueue(this, 'FailedRunQueue', {
-      holds: 'scrape runs that failed after Lambda retried them',
-    });
-    this.schedulerDeadLetterQueue = new DeadLetterQueue(this, 'SchedulerDeadLetterQueue', {
-      holds: 'scrape invocations EventBridge Scheduler could not make',
+    this.failedRunQueue = new DeadLetterQueue(this, 'FailedRunQueue', { holds: 'dispatches that failed after Lambda retried them' });
+    this.schedulerDeadLetterQueue = new DeadLetterQueue(this, 'SchedulerDeadLetterQueue', { holds: 'dispatcher invocations EventBridge Scheduler could not make' });
+    this.fetchDeadLetterQueue = new DeadLetterQueue(this, 'FetchDeadLetterQueue', { holds: 'fetch jobs that failed three times', fifo: true });
+
+    this.fetchQueue = new sqs.Queue(this, 'FetchQueue', {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's guidance for Lambda consumers: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(fetchTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.fetchDeadLetterQueue, maxReceiveCount: 3 },
     });
 
-    this.function = new BorderwatchFunction(this, 'ScrapeFunction', {
-      entry: props.entry,
-      // The very file cdk synth validated and built the schedules from, so the two cannot drift.
-      bundledFiles: { 'sources.json': props.sourcesFile },
-      description: 'Fetches sources, stores snapshots, detects anomalies and publishes alerts',
-      timeout: props.timeout ?? Duration.minutes(5),
-      memorySize: props.memorySize ?? 512,
+    const sourcesFile = { 'sources.json': props.sourcesFile };
+    this.dispatchFunction = new BorderwatchFunction(this, 'DispatchFunction', {
+      entry: props.dispatchEntry,
+      description: 'Turns a schedule firing into one fetch job per source; reports stale sources',
+      timeout: Duration.minutes(1),
+      memorySize: 256,
       logRetention: props.logRetention,
-      environment: { USER_AGENT_CONTACT: props.contactUrl },
-      // Scheduler invokes asynchronously: a run that throws is retried twice, then kept with its error.
+      bundledFiles: sourcesFile,
+      environment: { FETCH_QUEUE_URL: this.fetchQueue.queueUrl },
+      // Scheduler invokes asynchronously: a dispatch that throws is retried twice, then kept with its error.
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
       onFailure: new SqsDestination(this.failedRunQueue),
     });
-    this.function.bindTable(props.table);
-    this.function.bindTopic(props.alertTopic, 'ALERT_TOPIC_ARN');
-    this.function.bindTopic(props.operatorTopic, 'OPERATOR_TOPIC_ARN');
+    this.dispatchFunction.bindTableReadOnly(props.table);
+    this.fetchQueue.grantSendMessages(this.dispatchFunction);
+
+    this.fetchFunction = new BorderwatchFunction(this, 'FetchFunction', {
+      entry: props.fetchEntry,
+      description: 'Fetches, snapshots, parses and stores one source per job',
+      timeout: fetchTimeout,
+      memorySize: 512,
+      logRetention: props.logRetention,
+      bundledFiles: sourcesFile,
+      environment: { USER_AGENT_CONTACT: props.contactUrl },
+    });
+    this.fetchFunction.bindTable(props.table);
+    this.fetchFunction.addEventSource(
+      new SqsEventSource(this.fetchQueue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: Math.max(2, props.maxConcurrentFetches ?? 10),
+      }),
+    );
 
     // One role for all schedules, owned here so its grants and their acknowledgement sit together.
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Lets EventBridge Scheduler invoke the scrape function and dead-letter what it cannot',
+      description: 'Lets EventBridge Scheduler invoke the dispatcher and dead-letter what it cannot',
     });
     acknowledgeArnWildcard(
       schedulerRole,
-      this.function.node.defaultChild as CfnResource,
+      this.dispatchFunction.node.defaultChild as CfnResource,
       ':*',
-      'LambdaInvoke grants lambda:InvokeFunction on the scrape function and its versions/aliases ("<arn>:*"); it names this one function, not others.',
+      'LambdaInvoke grants lambda:InvokeFunction on the dispatch function and its versions/aliases ("<arn>:*"); it names this one function, not others.',
     );
 
     for (const { expression, sourceIds } of groupSourcesBySchedule(props.sources)) {
       this.schedules.push(
         new scheduler.Schedule(this, scheduleConstructId(expression), {
           schedule: scheduler.ScheduleExpression.expression(expression),
-          description: truncate(`Scrapes ${sourceIds.join(', ')}`, 512),
+          description: truncate(`Dispatches ${sourceIds.join(', ')}`, 512),
           // Spreads runs of many schedules a little; runAt stays the nominal time.
           timeWindow: scheduler.TimeWindow.flexible(Duration.minutes(5)),
-          target: new LambdaInvoke(this.function, {
+          target: new LambdaInvoke(this.dispatchFunction, {
             input: scheduler.ScheduleTargetInput.fromObject({
               // The scheduled (not the actual) time: identical on every retry, so runs are idempotent.
               runAt: scheduler.ContextAttribute.scheduledTime,

@@ -31,61 +31,65 @@ const only = (type: string): [string, Resource] => {
   return found[0]!;
 };
 const ref = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-/** The stack has two functions (scrape, query): these tests are about the scrape function. */
-const scrapeFunction = (): [string, Resource] => {
-  const id = stack.getLogicalId(stack.scraping.function.node.defaultChild as any);
+const fnOf = (construct: { node: { defaultChild?: unknown } }): [string, Resource] => {
+  const id = stack.getLogicalId(construct.node.defaultChild as any);
   return [id, template.toJSON().Resources[id] as Resource];
 };
+const tableRef = () => ({ Ref: stack.getLogicalId(stack.store.table.node.defaultChild as any) });
 
-describe('scrape function', () => {
-  it('runs Node.js 24 on arm64 with explicit memory and timeout', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      MemorySize: 512,
-      Timeout: 300,
-      Handler: 'index.handler',
-    });
+describe('functions', () => {
+  it('all run Node.js 24 on arm64 with explicit memory and timeout', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
+    const ours = functions.filter((f) => f.Properties.Handler === 'index.handler');
+    expect(ours).toHaveLength(5); // dispatch, fetch, detect, publish, query
+    for (const fn of ours) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+      expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
+      expect(fn.Properties.Timeout).toBeGreaterThan(0);
+    }
   });
 
-  it('gets the table name, both topic ARNs, the contact URL and source maps from its environment', () => {
-    const [, fn] = scrapeFunction();
-    expect(fn.Properties.Environment.Variables).toEqual({
-      TABLE_NAME: { Ref: stack.getLogicalId(stack.store.table.node.defaultChild as any) },
-      ALERT_TOPIC_ARN: { Ref: stack.getLogicalId(stack.alerting.alertTopic.node.defaultChild as any) },
-      OPERATOR_TOPIC_ARN: { Ref: stack.getLogicalId(stack.alerting.operatorTopic.node.defaultChild as any) },
-      USER_AGENT_CONTACT: 'https://github.com/borderwatch/borderwatch',
+  it('give each function exactly the environment it reads', () => {
+    const env = (c: { node: { defaultChild?: unknown } }) => fnOf(c)[1].Properties.Environment.Variables;
+    const topic = (t: { node: { defaultChild?: unknown } }) => ({ Ref: stack.getLogicalId(t.node.defaultChild as any) });
+    expect(env(stack.scraping.dispatchFunction)).toEqual({
+      TABLE_NAME: tableRef(),
+      FETCH_QUEUE_URL: { Ref: stack.getLogicalId(stack.scraping.fetchQueue.node.defaultChild as any) },
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(env(stack.scraping.fetchFunction)).toEqual({ TABLE_NAME: tableRef(), USER_AGENT_CONTACT: 'https://github.com/borderwatch/borderwatch', NODE_OPTIONS: '--enable-source-maps' });
+    expect(env(stack.detection.detectFunction)).toEqual({ TABLE_NAME: tableRef(), NODE_OPTIONS: '--enable-source-maps' });
+    expect(env(stack.detection.publishFunction)).toEqual({
+      TABLE_NAME: tableRef(),
+      ALERT_TOPIC_ARN: topic(stack.alerting.alertTopic),
+      OPERATOR_TOPIC_ARN: topic(stack.alerting.operatorTopic),
       NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
-  it('logs JSON into its own log group with the configured retention', () => {
-    const [, fn] = scrapeFunction();
-    const logGroupId = stack.getLogicalId(stack.scraping.function.functionLogGroup.node.defaultChild as any);
+  it('log JSON into their own log groups with the configured retention', () => {
+    const [, fn] = fnOf(stack.scraping.fetchFunction);
+    const logGroupId = stack.getLogicalId(stack.scraping.fetchFunction.functionLogGroup.node.defaultChild as any);
     expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
     expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: logGroupId } });
   });
 
-  it('is bundled as ESM whose bundled CommonJS dependencies can still require()', async () => {
-    const [, fn] = scrapeFunction();
-    const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-    const bundle = join(assemblyDir, `asset.${assetHash}`, 'index.mjs');
-    const source = readFileSync(bundle, 'utf8');
-    expect(source).toMatch(/createRequire/);
-    expect(source).not.toMatch(/@aws-sdk\/client-/); // SDK comes from the runtime
-    expect(readFileSync(`${bundle}.map`, 'utf8')).toContain('"mappings"');
-    // Without the createRequire banner this import fails with "Dynamic require of node:path is not supported".
-    const module = (await import(pathToFileURL(bundle).href)) as { handler: (e: unknown) => Promise<unknown> };
-    await expect(module.handler({ runAt: '2026-11-27T09:00:00Z' })).resolves.toEqual({
-      runAt: '2026-11-27T09:00:00Z',
-      sourceIds: [],
-      module: 'index.mjs',
-    });
+  it('are bundled as minified ESM with source maps, the SDK left to the runtime and the validated sources file beside the handler', () => {
+    for (const construct of [stack.scraping.dispatchFunction, stack.scraping.fetchFunction, stack.detection.detectFunction]) {
+      const [, fn] = fnOf(construct);
+      const dir = join(assemblyDir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      const source = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(source).toMatch(/createRequire/);
+      expect(source).not.toMatch(/@aws-sdk\/client-[a-z]+\/dist-cjs/); // SDK comes from the runtime
+      expect(readFileSync(join(dir, 'index.mjs.map'), 'utf8')).toContain('"mappings"');
+      expect(JSON.parse(readFileSync(join(dir, 'sources.json'), 'utf8')).sources.map((s: { id: string }) => s.id)).toContain('fi-demo');
+    }
   });
 
-  it('retries a failed run twice within an hour, then sends it to the failed-run queue', () => {
+  it('retries a failed dispatch twice within an hour, then sends it to the failed-run queue', () => {
     const failedRunQueue = stack.getLogicalId(stack.scraping.failedRunQueue.node.defaultChild as any);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: stack.getLogicalId(stack.scraping.dispatchFunction.node.defaultChild as any) },
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 3600,
       DestinationConfig: { OnFailure: { Destination: ref(failedRunQueue) } },
@@ -93,11 +97,69 @@ describe('scrape function', () => {
   });
 });
 
+describe('fetch queue', () => {
+  it('is an encrypted FIFO queue whose failed jobs go to a FIFO dead-letter queue after three receives', () => {
+    const [, queue] = fnOf(stack.scraping.fetchQueue);
+    const dlq = stack.getLogicalId(stack.scraping.fetchDeadLetterQueue.node.defaultChild as any);
+    expect(queue.Properties).toMatchObject({
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 720, // six times the fetch function's 2-minute timeout
+      RedrivePolicy: { deadLetterTargetArn: ref(dlq), maxReceiveCount: 3 },
+    });
+    expect(fnOf(stack.scraping.fetchDeadLetterQueue)[1].Properties.FifoQueue).toBe(true);
+  });
+
+  it('feeds the fetch workers in small batches with bounded concurrency and partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: stack.getLogicalId(stack.scraping.fetchFunction.node.defaultChild as any) },
+      EventSourceArn: ref(stack.getLogicalId(stack.scraping.fetchQueue.node.defaultChild as any)),
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+});
+
+describe('stream consumers', () => {
+  it('the detect function reads only observations from the table stream, and hands batches it cannot judge to a failure queue', () => {
+    const pattern = new Capture();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: stack.getLogicalId(stack.detection.detectFunction.node.defaultChild as any) },
+      EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.store.table.node.defaultChild as any), 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      DestinationConfig: { OnFailure: { Destination: ref(stack.getLogicalId(stack.detection.detectFailureQueue.node.defaultChild as any)) } },
+    });
+    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { SK: { S: [{ prefix: 'OBS#' }] } } } });
+  });
+
+  it('the publish function reads only newly recorded alerts', () => {
+    const pattern = new Capture();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: stack.getLogicalId(stack.detection.publishFunction.node.defaultChild as any) },
+      FilterCriteria: { Filters: [{ Pattern: pattern }] },
+    });
+    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['ALERT'] } } } });
+  });
+
+  it('a sweeper runs the publish function every 15 minutes for alerts still pending', () => {
+    const input = new Capture();
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({ Arn: ref(stack.getLogicalId(stack.detection.publishFunction.node.defaultChild as any)), Input: input }),
+    });
+    expect(JSON.parse(input.asString())).toEqual({ sweep: true });
+  });
+});
+
 describe('schedules', () => {
+  const sourceSchedules = () => (Object.values(template.findResources('AWS::Scheduler::Schedule')) as Resource[]).filter((s) => s.Properties.ScheduleExpression !== 'rate(15 minutes)');
+
   it('creates one schedule per distinct expression of the enabled sources', () => {
-    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Resource[];
-    expect(schedules.map((s) => s.Properties.ScheduleExpression).sort()).toEqual(['cron(0 9 * * ? *)', 'rate(1 hour)']);
-    for (const schedule of schedules) expect(schedule.Properties.ScheduleExpressionTimezone).toBe('Etc/UTC');
+    expect(sourceSchedules().map((s) => s.Properties.ScheduleExpression).sort()).toEqual(['cron(0 9 * * ? *)', 'rate(1 hour)']);
+    for (const schedule of sourceSchedules()) expect(schedule.Properties.ScheduleExpressionTimezone).toBe('Etc/UTC');
   });
 
   it('passes the scheduled time and the ids of the sources that share the expression', () => {
@@ -109,11 +171,10 @@ describe('schedules', () => {
     expect(JSON.parse(input.asString())).toEqual({ runAt: '<aws.scheduler.scheduled-time>', sourceIds: ['fi-demo', 'ee-demo'] });
   });
 
-  it('invokes the scrape function within a flexible window, retrying and dead-lettering what it cannot deliver', () => {
-    const fn = stack.getLogicalId(stack.scraping.function.node.defaultChild as any);
+  it('invokes the dispatcher within a flexible window, retrying and dead-lettering what it cannot deliver', () => {
+    const fn = stack.getLogicalId(stack.scraping.dispatchFunction.node.defaultChild as any);
     const dlq = stack.getLogicalId(stack.scraping.schedulerDeadLetterQueue.node.defaultChild as any);
-    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Resource[];
-    for (const schedule of schedules) {
+    for (const schedule of sourceSchedules()) {
       expect(schedule.Properties.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: 5 });
       expect(schedule.Properties.Target).toMatchObject({
         Arn: ref(fn),
@@ -226,13 +287,15 @@ describe('alerting', () => {
 });
 
 describe('queues', () => {
-  it('are all encrypted, SSL-only and keep messages for 14 days', () => {
+  it('are all encrypted and SSL-only, and the failure queues keep messages for 14 days', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-    // scheduler DLQ, failed-run queue, three subscription DLQs
-    expect(Object.keys(queues)).toHaveLength(5);
+    // the fetch queue; failure queues: scheduler DLQ, failed-run, fetch DLQ, detect, publish, sweeper, three subscription DLQs
+    expect(Object.keys(queues)).toHaveLength(10);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Resource[];
+    const fetchQueue = stack.getLogicalId(stack.scraping.fetchQueue.node.defaultChild as any);
     for (const [id, queue] of Object.entries(queues)) {
-      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+      if (id !== fetchQueue) expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       const policy = policies.find((p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]));
       expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -242,16 +305,34 @@ describe('queues', () => {
 });
 
 describe('alarms', () => {
-  it('alarm on any message in each dead-letter queue and on function errors, notifying operators', () => {
+  it('alarm on any message in each failure queue and on function errors and throttles, notifying operators', () => {
     const operatorTopic = { Ref: stack.getLogicalId(stack.alerting.operatorTopic.node.defaultChild as any) };
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     const queueAlarms = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(queueAlarms).toHaveLength(5);
-    const errorAlarms = alarms.filter((a) => a.Properties.MetricName === 'Errors' && a.Properties.Namespace === 'AWS/Lambda');
-    expect(errorAlarms).toHaveLength(1);
+    expect(queueAlarms).toHaveLength(9);
+    const errorAlarms = alarms.filter((a) => ['Errors', 'Throttles'].includes(a.Properties.MetricName) && a.Properties.Namespace === 'AWS/Lambda');
+    expect(errorAlarms).toHaveLength(10); // five functions, errors and throttles
     for (const alarm of [...queueAlarms, ...errorAlarms]) {
       expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [operatorTopic], OKActions: [operatorTopic] });
     }
+  });
+});
+
+describe('operations', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+
+  it('alarm when a source goes stale, when alerts cannot be published or wait too long, and when SNS cannot deliver', () => {
+    const byMetric = (name: string) => alarms().filter((a) => a.Properties.MetricName === name);
+    expect(byMetric('StaleSources')[0]!.Properties).toMatchObject({ Namespace: 'borderwatch', Dimensions: [{ Name: 'service', Value: 'dispatch' }], Threshold: 0 });
+    expect(byMetric('AlertPublishFailures')[0]!.Properties).toMatchObject({ Namespace: 'borderwatch', Threshold: 0 });
+    expect(byMetric('OldestPendingAlertAgeSeconds')[0]!.Properties).toMatchObject({ Threshold: 1800 });
+    expect(byMetric('NumberOfNotificationsFailed')).toHaveLength(2); // alert topic and operators' topic
+  });
+
+  it('has a dashboard of fetches, anomalies, alerts, stale sources and the functions', () => {
+    const [, dashboard] = only('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const title of ['Fetches', 'Anomalies and alerts', 'Stale sources', 'Function errors', 'Alarms']) expect(body).toContain(title);
   });
 });
 
@@ -265,26 +346,32 @@ describe('IAM', () => {
     expect(actions.filter((action: string) => action.includes('*'))).toEqual([]);
   });
 
-  it('grants on no bare "*" resource', () => {
-    expect(statements().filter((s) => [s.Resource].flat().includes('*'))).toEqual([]);
+  it('grants on no bare "*" resource but dynamodb:ListStreams, which has no resource-level permissions', () => {
+    const bare = statements().filter((s) => [s.Resource].flat().includes('*'));
+    expect(bare.map((s) => s.Action)).toEqual(['dynamodb:ListStreams', 'dynamodb:ListStreams']); // detect and publish
   });
 
-  it('lets the scrape function touch items but not scan, stream or manage the table', () => {
+  it('lets the functions touch items but not scan or manage the table', () => {
     const table = stack.getLogicalId(stack.store.table.node.defaultChild as any);
     const tableStatement = statements().find((s) => JSON.stringify(s.Resource).includes(table));
     expect(tableStatement.Action).not.toContain('dynamodb:Scan');
     expect(tableStatement.Action.every((a: string) => /^dynamodb:(Get|BatchGet|Query|ConditionCheck|Put|Update|Delete|BatchWrite)Item$|^dynamodb:Query$/.test(a))).toBe(true);
   });
 
-  it('lets the function use the keys only through DynamoDB and SNS', () => {
+  it('lets the functions use the keys only through DynamoDB and SNS, except reading the table stream', () => {
     const kms = statements().filter((s) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
-    expect(kms).toHaveLength(3); // scrape: table key and topic key; query: table key (decrypt only)
-    for (const statement of kms) expect(statement.Condition.StringEquals['kms:ViaService']).toBeDefined();
+    const tableKey = { 'Fn::GetAtt': [stack.getLogicalId(stack.store.key.node.defaultChild as any), 'Arn'] };
+    expect(kms.length).toBeGreaterThan(0);
+    for (const statement of kms) {
+      if (statement.Condition) expect(statement.Condition.StringEquals['kms:ViaService']).toBeDefined();
+      // The stream event source's grant: decrypting stream records of this table, nothing more.
+      else expect(statement).toMatchObject({ Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: tableKey });
+    }
   });
 
   it('gives every role its own policy and no managed policies', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role')) as Resource[];
-    expect(roles).toHaveLength(3); // scrape function, query function, scheduler
+    expect(roles).toHaveLength(7); // five functions, the source schedules' role, the sweeper's role
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
@@ -292,8 +379,8 @@ describe('IAM', () => {
 describe('the template', () => {
   it('names no physical resources', () => {
     const named = Object.values(template.toJSON().Resources as Record<string, Resource>).filter((r) =>
-      Object.keys(r.Properties ?? {}).some((key) => /^(TableName|TopicName|QueueName|FunctionName|LogGroupName|RoleName|Name|AlarmName)$/.test(key) && !['AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Permission', 'AWS::ApiGatewayV2::Api'].includes(r.Type)),
-      // EventInvokeConfig and Permission name their function by reference; an HTTP API's Name is required
+      Object.keys(r.Properties ?? {}).some((key) => /^(TableName|TopicName|QueueName|FunctionName|LogGroupName|RoleName|Name|AlarmName)$/.test(key) && !['AWS::Lambda::EventInvokeConfig', 'AWS::Lambda::Permission', 'AWS::ApiGatewayV2::Api', 'AWS::Lambda::EventSourceMapping'].includes(r.Type)),
+      // EventInvokeConfig, Permission and EventSourceMapping name their function by reference; an HTTP API's Name is required
       // by CloudFormation and need not be unique, so it is a label, not a physical name.
     );
     expect(named).toEqual([]);

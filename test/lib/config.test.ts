@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/sources/config';
 import { buildApp } from '../../lib/app';
 import { ContextError, PROJECT_ROOT, readAppConfig } from '../../lib/config';
-import { FIXTURE_HANDLER, fixture } from './helpers';
+import { FIXTURE_ENTRIES, fixture } from './helpers';
 
 const CONTACT = { 'borderwatch:contactUrl': 'https://example.org/borderwatch-contact' };
 const configFrom = (context: Record<string, unknown>) => readAppConfig(new App({ context }).node);
@@ -71,7 +71,7 @@ describe('context', () => {
 });
 
 describe('building the app', () => {
-  const build = (context: Record<string, unknown>) => () => buildApp(new App({ context }), { scrapeEntry: FIXTURE_HANDLER });
+  const build = (context: Record<string, unknown>) => () => buildApp(new App({ context }), { entries: FIXTURE_ENTRIES });
 
   it('fails with the ConfigError naming the source and field when the sources file is invalid', () => {
     const attempt = build({ ...CONTACT, 'borderwatch:sourcesFile': fixture('invalid-sources.json') });

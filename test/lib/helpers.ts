@@ -7,7 +7,9 @@ import { PROJECT_ROOT } from '../../lib/config';
 export const fixture = (name: string) => resolve(PROJECT_ROOT, 'test/lib/fixtures', name);
 
 export const FIXTURE_SOURCES = fixture('sources.json');
-export const FIXTURE_HANDLER = fixture('scrape-handler.ts');
+export const FIXTURE_HANDLER = fixture('fixture-handler.ts');
+/** Every function bundled from the small fixture: for tests about configuration, not about the handlers. */
+export const FIXTURE_ENTRIES = { dispatch: FIXTURE_HANDLER, fetch: FIXTURE_HANDLER, detect: FIXTURE_HANDLER, publish: FIXTURE_HANDLER };
 
 /** The context `cdk synth` sees (cdk.json, feature flags included), so tests synthesize what deploys. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -22,9 +24,9 @@ export function testApp(overrides: Record<string, unknown> = {}): App {
   });
 }
 
-/** Builds the real app (config, sources, stack, cdk-nag) around the fixture handler. */
+/** Builds the real app (config, sources, stack, cdk-nag) with the real handlers. */
 export function buildTestApp(overrides: Record<string, unknown> = {}) {
   const app = testApp(overrides);
-  const stack = buildApp(app, { scrapeEntry: FIXTURE_HANDLER });
+  const stack = buildApp(app);
   return { app, stack };
 }

@@ -60,7 +60,9 @@ describe('cdk-nag AWS Solutions checks', () => {
     const acks = acknowledgements(app);
     const ids = [...new Set(acks.map((a) => a.id))].sort();
     expect(ids).toEqual([
-      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ScrapingScrapeFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+      'AwsSolutions-IAM5[Resource::*]',
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<DetectionPublishFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ScrapingDispatchFunction[0-9A-F]{8}\.Arn>:\*\]$/),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<StoreTable[0-9A-F]{8}\.Arn>\/index\/\*\]$/),
       'AwsSolutions-SQS3',
     ]);
@@ -69,8 +71,8 @@ describe('cdk-nag AWS Solutions checks', () => {
     }
     // Acknowledged on the narrowest construct, never the app or stack.
     for (const ack of acks) expect(ack.path.split('/').length).toBeGreaterThan(2);
-    // Every dead-letter queue acknowledges SQS3 for itself: 2 in scraping + 3 subscriptions.
-    expect(acks.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(5);
+    // Every dead-letter queue acknowledges SQS3 for itself: 3 in scraping, 3 in detection, 3 subscriptions.
+    expect(acks.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(9);
   });
 
   it('never acknowledges a wildcard action', () => {

@@ -1,0 +1,127 @@
+import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { acknowledgeArnWildcard } from '../nag';
+import { BorderwatchFunction } from './borderwatch-function';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+export interface DetectionProps {
+  readonly sourcesFile: string;
+  readonly detectEntry: string;
+  readonly publishEntry: string;
+  /** The table, with its stream (TABLE_SCHEMA.streamViewType). */
+  readonly table: ITable;
+  readonly alertTopic: ITopic;
+  readonly operatorTopic: ITopic;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** Stream records are retried on their own a few times, then handed to a failure queue (alarmed). */
+const streamRetry = { bisectBatchOnError: true, retryAttempts: 5, maxRecordAge: Duration.hours(6), reportBatchItemFailures: true } as const;
+
+/**
+ * Detection and alerting, decoupled from fetching by the table's stream:
+ * - the detect function sees every observation written or revised (`OBS#…` items) and records the
+ *   alerts of episodes that opened;
+ * - the publish function sees every newly recorded alert (`ALERT` items) and publishes it to SNS;
+ *   a sweeper schedule runs it every 15 minutes for whatever is still pending.
+ * A slow or failing SNS therefore never delays a fetch, and a failed alert is retried on its own.
+ */
+export class Detection extends Construct {
+  readonly detectFunction: BorderwatchFunction;
+  readonly publishFunction: BorderwatchFunction;
+  readonly detectFailureQueue: DeadLetterQueue;
+  readonly publishFailureQueue: DeadLetterQueue;
+  readonly sweeperDeadLetterQueue: DeadLetterQueue;
+  readonly sweeper: scheduler.Schedule;
+
+  constructor(scope: Construct, id: string, props: DetectionProps) {
+    super(scope, id);
+    this.detectFailureQueue = new DeadLetterQueue(this, 'DetectFailureQueue', { holds: 'stream batches of observations the detect function could not judge' });
+    this.publishFailureQueue = new DeadLetterQueue(this, 'PublishFailureQueue', { holds: 'stream batches of alerts the publish function could not publish (the sweeper retries them)' });
+    this.sweeperDeadLetterQueue = new DeadLetterQueue(this, 'SweeperDeadLetterQueue', { holds: 'sweeper invocations EventBridge Scheduler could not make' });
+
+    this.detectFunction = new BorderwatchFunction(this, 'DetectFunction', {
+      entry: props.detectEntry,
+      description: 'Judges new and revised observations and records alerts of episodes that opened',
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      logRetention: props.logRetention,
+      bundledFiles: { 'sources.json': props.sourcesFile },
+    });
+    this.detectFunction.bindTable(props.table);
+    this.detectFunction.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        ...streamRetry,
+        onFailure: new SqsDlq(this.detectFailureQueue),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+            dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('OBS#') } } },
+          }),
+        ],
+      }),
+    );
+
+    this.publishFunction = new BorderwatchFunction(this, 'PublishFunction', {
+      entry: props.publishEntry,
+      description: 'Publishes recorded alerts to SNS exactly once; sweeps pending ones',
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      logRetention: props.logRetention,
+    });
+    this.publishFunction.bindTable(props.table);
+    this.publishFunction.bindTopic(props.alertTopic, 'ALERT_TOPIC_ARN');
+    this.publishFunction.bindTopic(props.operatorTopic, 'OPERATOR_TOPIC_ARN');
+    this.publishFunction.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 10,
+        ...streamRetry,
+        onFailure: new SqsDlq(this.publishFailureQueue),
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { SK: { S: lambda.FilterRule.isEqual('ALERT') } } } })],
+      }),
+    );
+
+    for (const fn of [this.detectFunction, this.publishFunction]) {
+      Validations.of(fn.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'dynamodb:ListStreams, which the stream event source needs, has no resource-level permissions (it can only be granted on "*"); every other stream action is granted on this table\'s stream ARN alone.',
+      });
+    }
+
+    const sweeperRole = new iam.Role(this, 'SweeperRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets EventBridge Scheduler run the alert sweeper',
+    });
+    acknowledgeArnWildcard(
+      sweeperRole,
+      this.publishFunction.node.defaultChild as CfnResource,
+      ':*',
+      'LambdaInvoke grants lambda:InvokeFunction on the publish function and its versions/aliases ("<arn>:*"); it names this one function, not others.',
+    );
+    this.sweeper = new scheduler.Schedule(this, 'Sweeper', {
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
+      description: 'Publishes alerts still pending after a failed or interrupted publish',
+      target: new LambdaInvoke(this.publishFunction, {
+        input: scheduler.ScheduleTargetInput.fromObject({ sweep: true }),
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(15),
+        deadLetterQueue: this.sweeperDeadLetterQueue,
+        role: sweeperRole,
+      }),
+    });
+  }
+}
