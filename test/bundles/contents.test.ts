@@ -68,6 +68,13 @@ describe('what Lambda code loads at import', () => {
     expect(eager.some(fromPackage('zod'))).toBe(true);
   });
 
+  it("the query API's parameter validation loads zod/mini, not zod's full API or its messages", async () => {
+    const { eager } = await reach('functions/query/handler.ts');
+    const zod = eager.filter(fromPackage('zod'));
+    expect(zod.some((path) => path.includes('zod/v4/mini/'))).toBe(true);
+    expect(zod.filter((path) => path.includes('zod/v4/classic/') || path.includes('zod/v4/locales/'))).toEqual([]);
+  });
+
   it("the fetcher loads undici's client, not the package index with fetch and WebSocket", async () => {
     const { eager } = await reach('functions/sources/fetcher.ts');
     const undici = eager.filter(fromPackage('undici'));
