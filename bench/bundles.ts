@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { compileSourcesFile } from '../functions/sources/compile';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OUT = join(ROOT, 'bench/.out');
@@ -25,8 +26,8 @@ export interface FunctionEntry {
   entry: string;
   /** An event whose handling touches nothing but DynamoDB, for the first-invocation measure; none: import only. */
   firstEvent?: unknown;
-  /** Files the CDK construct copies next to the bundle: name in the bundle -> file relative to the project root. */
-  files?: Record<string, string>;
+  /** Files the CDK construct puts next to the bundle: name in the bundle -> file relative to the project root, or the content. */
+  files?: Record<string, string | (() => string)>;
 }
 
 const httpGet = (rawPath: string, query: Record<string, string> = {}) => ({
@@ -35,9 +36,13 @@ const httpGet = (rawPath: string, query: Record<string, string> = {}) => ({
   requestContext: { domainName: 'bench.example.org', http: { method: 'GET' } },
 });
 
+/** What synth writes next to handlers that read the compiled sources file (readCompiledSources). */
+export const compiledSources = () => compileSourcesFile(join(ROOT, 'config/sources.json'));
+
 /** The Lambda functions; add an entry per new handler. */
 export const FUNCTIONS: FunctionEntry[] = [
-  // No sources in the event: the run only looks for pending alerts in the table.
+  // No sources in the event: the run only looks for pending alerts in the table. It reads the raw
+  // sources file; a handler that reads the compiled one gets `files: { 'sources.json': compiledSources }`.
   { name: 'scrape', entry: 'functions/scrape/handler.ts', firstEvent: { sourceIds: [] }, files: { 'sources.json': 'config/sources.json' } },
   { name: 'query', entry: 'functions/query/handler.ts', firstEvent: httpGet('/series', { limit: '5' }) },
   { name: 'dispatch', entry: 'functions/dispatch/handler.ts' },
@@ -182,7 +187,10 @@ export async function benchBundles({ runs = 15, dynamoEndpoint, tableName = 'ben
     // Each function in its own directory, as deployed: files the construct ships sit next to the bundle.
     const dir = join(OUT, fn.name);
     mkdirSync(dir, { recursive: true });
-    for (const [name, from] of Object.entries(fn.files ?? {})) copyFileSync(join(ROOT, from), join(dir, name));
+    for (const [name, from] of Object.entries(fn.files ?? {})) {
+      if (typeof from === 'function') writeFileSync(join(dir, name), from());
+      else copyFileSync(resolve(ROOT, from), join(dir, name));
+    }
     const prodFile = join(dir, 'index.mjs');
     const naiveFile = join(dir, 'naive.mjs');
     const prodBuild = await build({ ...production, entryPoints: [join(ROOT, fn.entry)], outfile: prodFile });
