@@ -107,7 +107,7 @@ export function externalPackages(metafile: Metafile): string[] {
   return [...names].sort();
 }
 
-interface Timing {
+export interface Timing {
   importMs: number;
   firstInvokeMs?: number;
   error?: string;
@@ -116,7 +116,7 @@ interface Timing {
 const MARK = '__bench__';
 
 /** One cold start in a fresh process: import, then (optionally) the first invocation. */
-function coldStart(file: string, event: unknown, env: NodeJS.ProcessEnv): Timing {
+export function coldStart(file: string, event: unknown, env: NodeJS.ProcessEnv): Timing {
   const script = [
     `const t0 = performance.now();`,
     `const m = await import(${JSON.stringify(file)});`,
