@@ -1,6 +1,7 @@
 import { stableId } from '../core/hash';
 import type { Alert, Announcement, Severity } from '../core/model';
-import { ALERT_SCHEMA, type AlertPayload } from './payload';
+import { ALERT_SCHEMA } from './alert-schema';
+import type { AlertPayload } from './payload';
 import { footerLines, provenanceLines, provenancePayload, sourcePayload, type AlertSource, type ProvenanceSnapshot } from './render';
 import { fitSms, toGsm } from './sms';
 import { DEFAULT_TOPICS, matchTopics, type TopicsConfig } from '../sources/topics';

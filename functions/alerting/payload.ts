@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { ALERT_SCHEMA } from './alert-schema';
 
 /**
  * The JSON every machine subscriber (HTTPS, SQS, Lambda, email-json) receives as the SNS message
  * (`default` of MessageStructure json). Versioned: fields are only ever added within a version; a
  * removal or a change of meaning is a new `schema` value. Documented in docs/alerting.md.
  */
-export const ALERT_SCHEMA = 'borderwatch.alert/v1';
+export { ALERT_SCHEMA };
 
 const provenanceSchema = z.strictObject({
   /** The snapshot (one fetch) the alert was raised from. */

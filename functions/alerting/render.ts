@@ -1,5 +1,6 @@
 import type { AlertKind, Severity, Snapshot } from '../core/model';
-import { ALERT_SCHEMA, type AlertPayload } from './payload';
+import { ALERT_SCHEMA } from './alert-schema';
+import type { AlertPayload } from './payload';
 import { capText, safeUrl } from './text';
 
 /** What every alert says about where it comes from. */

@@ -1,7 +1,8 @@
 import { stableId } from '../core/hash';
 import type { Alert, Snapshot } from '../core/model';
 import type { SourceState } from '../store/repository';
-import { ALERT_SCHEMA, type AlertPayload } from './payload';
+import { ALERT_SCHEMA } from './alert-schema';
+import type { AlertPayload } from './payload';
 import { footerLines, provenanceLines, provenancePayload, sourcePayload, type AlertSource } from './render';
 import { fitSms, toGsm } from './sms';
 import { capText, fitSubject, safeUrl } from './text';

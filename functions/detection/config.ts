@@ -74,5 +74,4 @@ export const detectorSchema = z.discriminatedUnion('type', [
 ]);
 export type DetectorConfig = z.infer<typeof detectorSchema>;
 
-/** What a series gets when the sources file says nothing: the detector that won the evaluation. */
-export const DEFAULT_DETECTOR: DetectorConfig = { type: 'seasonal-cusum' };
+export { DEFAULT_DETECTOR } from './defaults';

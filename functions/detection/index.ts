@@ -1,4 +1,5 @@
-import { DEFAULT_DETECTOR, type DetectorConfig } from './config';
+import type { DetectorConfig } from './config';
+import { DEFAULT_DETECTOR } from './defaults';
 import { ratioToMedian } from './ratio-to-median';
 import { ears, ratioToPrevious, robustZ } from './references';
 import { seasonalCusum } from './seasonal-cusum';

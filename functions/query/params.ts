@@ -1,4 +1,7 @@
-import { z } from 'zod';
+// zod/mini: the same validation core as zod, with functions instead of methods so esbuild keeps only
+// what is used (about 20 KB minified instead of 440 KB). Its default messages are not loaded, so every
+// check here states its message.
+import * as z from 'zod/mini';
 import type { AlertKind, Severity, SnapshotOutcome } from '../core/model';
 import { badRequest } from './errors';
 import { isReversed, parseSince, periodProblem } from './periods';
@@ -13,24 +16,28 @@ export const DEFAULT_LIST_LIMIT = 50;
 export const DEFAULT_CHART_POINTS = 366;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-export const idSchema = z.string().regex(ID, 'must be letters, digits, dots, dashes or underscores (at most 128)');
+export const idSchema = z.string().check(z.regex(ID, 'must be letters, digits, dots, dashes or underscores (at most 128)'));
 
 const limit = (max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d{1,7}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
-    .optional()
-    .transform((value) => value ?? fallback);
+  z.pipe(
+    z.optional(
+      z.pipe(
+        z.pipe(z.string().check(z.regex(/^\d{1,7}$/, 'must be a whole number')), z.transform(Number)),
+        z.number().check(z.minimum(1, 'must be at least 1'), z.maximum(max, `must be at most ${max}`)),
+      ),
+    ),
+    z.transform((value: number | undefined) => value ?? fallback),
+  );
 
-const period = z.string().superRefine((value, ctx) => {
-  const problem = periodProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const period = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = periodProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  }),
+);
 
-const since = z.string().min(1);
-const cursor = z.string().max(4096, 'is too long to be a cursor').optional();
+const since = z.string().check(z.minLength(1, 'must not be empty'));
+const cursor = z.optional(z.string().check(z.maxLength(4096, 'is too long to be a cursor')));
 
 const KINDS = ['surge', 'drop', 'shift', 'announcement', 'source-health'] as const satisfies readonly AlertKind[];
 const SEVERITIES = ['info', 'warning', 'critical'] as const satisfies readonly Severity[];
@@ -38,43 +45,43 @@ const OUTCOMES = ['ok', 'unchanged', 'failed', 'suspect'] as const satisfies rea
 
 export const FORMATS = ['json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
-const format = z.enum(FORMATS).default('json');
+const format = z._default(z.enum(FORMATS), 'json');
 
 const range = {
-  from: period.optional(),
-  to: period.optional(),
-  since: since.optional(),
+  from: z.optional(period),
+  to: z.optional(period),
+  since: z.optional(since),
 };
 
 export const schemas = {
   seriesList: z.strictObject({ limit: limit(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT), cursor, format }),
   observations: z.strictObject({
     ...range,
-    order: z.enum(['asc', 'desc']).default('asc'),
+    order: z._default(z.enum(['asc', 'desc']), 'asc'),
     limit: limit(MAX_OBSERVATION_LIMIT, DEFAULT_OBSERVATION_LIMIT),
     cursor,
     format,
   }),
   chart: z.strictObject({ ...range, points: limit(MAX_OBSERVATION_LIMIT, DEFAULT_CHART_POINTS) }),
   dashboard: z.strictObject({ ...range, points: limit(MAX_OBSERVATION_LIMIT, 120), cursor }),
-  snapshots: z.strictObject({ outcome: z.enum(OUTCOMES).optional(), limit: limit(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT), cursor, format }),
+  snapshots: z.strictObject({ outcome: z.optional(z.enum(OUTCOMES)), limit: limit(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT), cursor, format }),
   announcements: z.strictObject({
-    source: idSchema.optional(),
-    topic: z.string().min(1).max(100).optional(),
-    since: since.optional(),
+    source: z.optional(idSchema),
+    topic: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters'))),
+    since: z.optional(since),
     limit: limit(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT),
     cursor,
     format,
   }),
   alerts: z.strictObject({
-    kind: z.enum(KINDS).optional(),
-    severity: z.enum(SEVERITIES).optional(),
-    series: idSchema.optional(),
-    source: idSchema.optional(),
-    since: since.optional(),
+    kind: z.optional(z.enum(KINDS)),
+    severity: z.optional(z.enum(SEVERITIES)),
+    series: z.optional(idSchema),
+    source: z.optional(idSchema),
+    since: z.optional(since),
     limit: limit(MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT),
     cursor,
-    format: z.enum([...FORMATS, 'atom']).default('json'),
+    format: z._default(z.enum([...FORMATS, 'atom']), 'json'),
   }),
 } as const;
 

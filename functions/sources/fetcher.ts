@@ -1,8 +1,9 @@
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { SourceError } from '../core/errors';
 import type { FetchedDocument } from './document';
+import { Agent, request } from './undici-lite';
 import { AddressRefusedError, guardedLookup, literalRefusal, type AddressPolicy, type Resolver } from './network';
 import {
   ALLOW_ALL,

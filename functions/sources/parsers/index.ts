@@ -18,6 +18,10 @@ const PARSERS: Record<SourceConfig['parser']['type'], Parser> = {
   prose: parseProse,
 };
 
+/**
+ * The parser for a source, synchronously: every parser module (and cheerio) is loaded with this one.
+ * Lambda code should use `parseDocument` from './lazy', which loads a parser when first needed.
+ */
 export function parserFor(source: SourceConfig): Parser {
   return PARSERS[source.parser.type];
 }
