@@ -41,14 +41,12 @@ export const compiledSources = () => compileSourcesFile(join(ROOT, 'config/sourc
 
 /** The Lambda functions; add an entry per new handler. */
 export const FUNCTIONS: FunctionEntry[] = [
-  // No sources in the event: the run only looks for pending alerts in the table. It reads the raw
-  // sources file; a handler that reads the compiled one gets `files: { 'sources.json': compiledSources }`.
-  { name: 'scrape', entry: 'functions/scrape/handler.ts', firstEvent: { sourceIds: [] }, files: { 'sources.json': 'config/sources.json' } },
+  // First events touch nothing but DynamoDB: an empty batch, or the sweeper looking for pending alerts.
+  { name: 'dispatch', entry: 'functions/dispatch/handler.ts', files: { 'sources.json': compiledSources } },
+  { name: 'fetch', entry: 'functions/fetch/handler.ts', firstEvent: { Records: [] }, files: { 'sources.json': compiledSources } },
+  { name: 'detect', entry: 'functions/detect/handler.ts', firstEvent: { Records: [] }, files: { 'sources.json': compiledSources } },
+  { name: 'publish', entry: 'functions/publish/handler.ts', firstEvent: { sweep: true } },
   { name: 'query', entry: 'functions/query/handler.ts', firstEvent: httpGet('/series', { limit: '5' }) },
-  { name: 'dispatch', entry: 'functions/dispatch/handler.ts' },
-  { name: 'fetch', entry: 'functions/fetch/handler.ts' },
-  { name: 'detect', entry: 'functions/detect/handler.ts' },
-  { name: 'publish', entry: 'functions/publish/handler.ts' },
 ];
 
 const BANNER = "import { createRequire as __bwRequire } from 'node:module'; const require = __bwRequire(import.meta.url);";

@@ -1,7 +1,9 @@
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadSourcesFile } from '../functions/sources/config';
+import { compileSourcesFile } from '../functions/sources/compile';
 import { BorderwatchStack } from './borderwatch-stack';
 import { PROJECT_ROOT, readAppConfig } from './config';
 
@@ -33,10 +35,14 @@ export interface BuildAppOptions {
 export function buildApp(app: App, options: BuildAppOptions = {}): BorderwatchStack {
   const config = readAppConfig(app.node);
   const sources = loadSourcesFile(config.sourcesFile);
+  // The functions get the compiled file (validated, defaults applied): they read it without the schema library.
+  mkdirSync(app.outdir, { recursive: true });
+  const compiledSourcesFile = join(app.outdir, 'borderwatch-sources.compiled.json');
+  writeFileSync(compiledSourcesFile, compileSourcesFile(config.sourcesFile));
   const stack = new BorderwatchStack(app, 'Borderwatch', {
     description: 'borderwatch: watches official border statistics and announcements and alerts on anomalies',
     sources,
-    sourcesFile: config.sourcesFile,
+    sourcesFile: compiledSourcesFile,
     entries: { ...DEFAULT_ENTRIES, ...options.entries },
     alertEmails: config.alertEmails,
     alertSms: config.alertSms,

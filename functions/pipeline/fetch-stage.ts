@@ -10,7 +10,8 @@ import type { SourceConfig } from '../sources/config';
 import { documentEvidence, type FetchedDocument } from '../sources/document';
 import { fetchDocument, type FetchOptions } from '../sources/fetcher';
 import { assessLayout } from '../sources/layout';
-import { parserFor } from '../sources/parsers';
+// From `lazy`, not the parsers index: HTML parsers (cheerio) load only when a source needs them.
+import { parseDocument } from '../sources/parsers/lazy';
 import type { SourceState, Store } from '../store/repository';
 import { alertSourceOf, seriesInfo } from './series-info';
 
@@ -134,7 +135,7 @@ export async function fetchAndStore(source: SourceConfig, runAt: string, deps: F
   // 2. Parse. A bad document stores nothing but the failed snapshot and its evidence.
   let parsed;
   try {
-    parsed = parserFor(source)(document, { source, snapshotId, ...(previous?.lastRowCount !== undefined ? { previousRowCount: previous.lastRowCount } : {}) });
+    parsed = await parseDocument(source, document, { source, snapshotId, ...(previous?.lastRowCount !== undefined ? { previousRowCount: previous.lastRowCount } : {}) });
   } catch (error) {
     return finish('failed', { ...provenance, error: toErrorDetail(error, 'parse'), sample: evidenceSample(document, source) });
   }

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { LogFn, MetricFn } from '../core/telemetry';
-import { loadSourcesFileWithSettings, type SourcesFile } from '../sources/config';
+import type { SourcesFile } from '../sources/config';
+import { readCompiledSources } from '../sources/compiled';
 
 /** What every borderwatch Lambda shares: environment checks, the bundled sources file, logs and metrics. */
 
@@ -12,9 +13,12 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-/** The sources file `cdk synth` validated, shipped next to the bundle by the CDK construct. */
+/**
+ * The sources file as `cdk synth` validated and compiled it (defaults applied), shipped next to the
+ * bundle: read with a structural check only, so the schema library stays out of the bundles.
+ */
 export function bundledSources(): SourcesFile {
-  return loadSourcesFileWithSettings(fileURLToPath(new URL('./sources.json', import.meta.url)));
+  return readCompiledSources(fileURLToPath(new URL('./sources.json', import.meta.url)));
 }
 
 export interface Telemetry {
