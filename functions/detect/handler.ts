@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock';
 import type { Observation } from '../core/model';
 import type { LogFn, MetricFn } from '../core/telemetry';
 import { detectSeries } from '../pipeline/detect-stage';
-import { bundledSources, powertools, requiredEnv } from '../runtime/lambda';
+import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
 import { failFrom, newImage, type StreamBatchResponse, type StreamEvent } from '../runtime/streams';
 import type { SourceConfig } from '../sources/config';
 import { Store } from '../store/repository';
@@ -66,20 +66,12 @@ export function makeHandler(deps: DetectDeps) {
   };
 }
 
-let instance: ReturnType<typeof makeHandler> | undefined;
-const telemetry = powertools('detect');
-
-export const handler = async (event: StreamEvent): Promise<StreamBatchResponse> => {
-  instance ??= makeHandler({
+export const handler = lambdaHandler<StreamEvent, StreamBatchResponse>('detect', (telemetry) =>
+  makeHandler({
     sources: bundledSources().sources,
     store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
     clock: systemClock,
     log: telemetry.log,
     metric: telemetry.metric,
-  });
-  try {
-    return await instance(event);
-  } finally {
-    telemetry.flush();
-  }
-};
+  }),
+);

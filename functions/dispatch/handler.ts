@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock, type Clock } from '../core/clock';
 import type { LogFn, MetricFn } from '../core/telemetry';
-import { bundledSources, powertools, requiredEnv } from '../runtime/lambda';
+import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
 import type { SourceConfig } from '../sources/config';
 import { Store } from '../store/repository';
 import { hostOf, staleSources, type FetchJob, type FetchQueue } from './jobs';
@@ -57,21 +57,13 @@ export function makeHandler(deps: DispatchDeps) {
   };
 }
 
-let instance: ReturnType<typeof makeHandler> | undefined;
-const telemetry = powertools('dispatch');
-
-export const handler = async (event: DispatchEvent): Promise<DispatchResult> => {
-  instance ??= makeHandler({
+export const handler = lambdaHandler<DispatchEvent, DispatchResult>('dispatch', (telemetry) =>
+  makeHandler({
     sources: bundledSources().sources,
     queue: sqsFetchQueue(new SQSClient({}), requiredEnv('FETCH_QUEUE_URL')),
     store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
     clock: systemClock,
     log: telemetry.log,
     metric: telemetry.metric,
-  });
-  try {
-    return await instance(event);
-  } finally {
-    telemetry.flush();
-  }
-};
+  }),
+);

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../core/clock';
 import { parseFetchJob } from '../dispatch/jobs';
 import { fetchAndStore, type FetchStageDeps, type FetchStageResult } from '../pipeline/fetch-stage';
-import { bundledSources, powertools, requiredEnv } from '../runtime/lambda';
+import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
 import type { SourceConfig } from '../sources/config';
 import { fetchOptionsFor } from '../sources/fetcher';
 import { Store } from '../store/repository';
@@ -65,26 +65,16 @@ export function makeHandler(deps: FetchWorkerDeps) {
   };
 }
 
-let instance: ReturnType<typeof makeHandler> | undefined;
-const telemetry = powertools('fetch');
-
-export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
-  if (!instance) {
-    const { settings, sources } = bundledSources();
-    instance = makeHandler({
-      sources,
-      store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
-      clock: systemClock,
-      // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
-      fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),
-      log: telemetry.log,
-      metric: telemetry.metric,
-    });
-  }
-  try {
-    const { batchItemFailures } = await instance(event);
-    return { batchItemFailures };
-  } finally {
-    telemetry.flush();
-  }
-};
+export const handler = lambdaHandler<SqsEvent, SqsBatchResponse>('fetch', (telemetry) => {
+  const { settings, sources } = bundledSources();
+  const run = makeHandler({
+    sources,
+    store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
+    clock: systemClock,
+    // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
+    fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),
+    log: telemetry.log,
+    metric: telemetry.metric,
+  });
+  return async (event) => ({ batchItemFailures: (await run(event)).batchItemFailures });
+});

@@ -5,7 +5,7 @@ import { RoutingNotifier, SnsNotifier, type Notifier } from '../alerting/notifie
 import { systemClock, type Clock } from '../core/clock';
 import type { Alert } from '../core/model';
 import type { LogFn, MetricFn } from '../core/telemetry';
-import { powertools, requiredEnv } from '../runtime/lambda';
+import { lambdaHandler, requiredEnv } from '../runtime/lambda';
 import { failFrom, newImage, type StreamBatchResponse, type StreamEvent } from '../runtime/streams';
 import { Store } from '../store/repository';
 
@@ -70,26 +70,16 @@ function report(deps: PublishDeps, deliveries: DeliveryResult[]): void {
   for (const d of deliveries) deps.log?.({ event: d.published ? 'alert-published' : 'alert-not-published', ...d });
 }
 
-let instance: ReturnType<typeof makeHandler> | undefined;
-const telemetry = powertools('publish');
-
-export const handler = async (event: StreamEvent | SweepEvent): Promise<StreamBatchResponse> => {
-  if (!instance) {
-    // The notifier retries publishes itself (only retryable errors); SDK retries would multiply them.
-    const sns = new SNSClient({ maxAttempts: 1 });
-    instance = makeHandler({
-      store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
-      // Source-health alerts go to the operators' topic, everything else to the subscribers'.
-      notifier: new RoutingNotifier(new SnsNotifier(sns, requiredEnv('ALERT_TOPIC_ARN')), new SnsNotifier(sns, requiredEnv('OPERATOR_TOPIC_ARN'))),
-      clock: systemClock,
-      log: telemetry.log,
-      metric: telemetry.metric,
-    });
-  }
-  try {
-    const { batchItemFailures } = await instance(event);
-    return { batchItemFailures };
-  } finally {
-    telemetry.flush();
-  }
-};
+export const handler = lambdaHandler<StreamEvent | SweepEvent, StreamBatchResponse>('publish', (telemetry) => {
+  // The notifier retries publishes itself (only retryable errors); SDK retries would multiply them.
+  const sns = new SNSClient({ maxAttempts: 1 });
+  const run = makeHandler({
+    store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
+    // Source-health alerts go to the operators' topic, everything else to the subscribers'.
+    notifier: new RoutingNotifier(new SnsNotifier(sns, requiredEnv('ALERT_TOPIC_ARN')), new SnsNotifier(sns, requiredEnv('OPERATOR_TOPIC_ARN'))),
+    clock: systemClock,
+    log: telemetry.log,
+    metric: telemetry.metric,
+  });
+  return async (event) => ({ batchItemFailures: (await run(event)).batchItemFailures });
+});

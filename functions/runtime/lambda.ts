@@ -28,6 +28,24 @@ export interface Telemetry {
   flush(): void;
 }
 
+/**
+ * A Lambda entry point: the handler is built once per container, on the first invocation (so the
+ * module can be imported without its environment, and a missing variable fails that invocation
+ * loudly), and metrics are flushed after every invocation, also a failed one.
+ */
+export function lambdaHandler<E, R>(service: string, build: (telemetry: Telemetry) => (event: E) => Promise<R>): (event: E) => Promise<R> {
+  const telemetry = powertools(service);
+  let instance: ((event: E) => Promise<R>) | undefined;
+  return async (event: E) => {
+    instance ??= build(telemetry);
+    try {
+      return await instance(event);
+    } finally {
+      telemetry.flush();
+    }
+  };
+}
+
 /** Powertools Logger (JSON) and Metrics (EMF) behind the pipeline's plain log and metric functions. */
 export function powertools(serviceName: string): Telemetry {
   const logger = new Logger({ serviceName: 'borderwatch' });

@@ -1,6 +1,5 @@
-import { Duration, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,9 +7,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { acknowledgeArnWildcard } from '../nag';
 import { BorderwatchFunction } from './borderwatch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { schedulerRoleFor } from './scheduler-role';
 
 export interface DetectionProps {
   readonly sourcesFile: string;
@@ -100,18 +99,7 @@ export class Detection extends Construct {
       });
     }
 
-    const sweeperRole = new iam.Role(this, 'SweeperRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'Lets EventBridge Scheduler run the alert sweeper',
-    });
-    acknowledgeArnWildcard(
-      sweeperRole,
-      this.publishFunction.node.defaultChild as CfnResource,
-      ':*',
-      'LambdaInvoke grants lambda:InvokeFunction on the publish function and its versions/aliases ("<arn>:*"); it names this one function, not others.',
-    );
+    const sweeperRole = schedulerRoleFor(this, 'SweeperRole', this.publishFunction, 'Lets EventBridge Scheduler run the alert sweeper');
     this.sweeper = new scheduler.Schedule(this, 'Sweeper', {
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(15)),
       description: 'Publishes alerts still pending after a failed or interrupted publish',

@@ -1,5 +1,4 @@
-import { type CfnResource, Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,10 +8,10 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SourceConfig } from '../../functions/sources/config';
-import { acknowledgeArnWildcard } from '../nag';
 import { groupSourcesBySchedule, scheduleConstructId } from '../schedules';
 import { BorderwatchFunction } from './borderwatch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
+import { schedulerRoleFor } from './scheduler-role';
 
 export interface ScrapingProps {
   /** Validated sources; one schedule is created per distinct expression among the enabled ones. */
@@ -104,19 +103,8 @@ export class Scraping extends Construct {
       }),
     );
 
-    // One role for all schedules, owned here so its grants and their acknowledgement sit together.
-    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'Lets EventBridge Scheduler invoke the dispatcher and dead-letter what it cannot',
-    });
-    acknowledgeArnWildcard(
-      schedulerRole,
-      this.dispatchFunction.node.defaultChild as CfnResource,
-      ':*',
-      'LambdaInvoke grants lambda:InvokeFunction on the dispatch function and its versions/aliases ("<arn>:*"); it names this one function, not others.',
-    );
+    // One role for all source schedules.
+    const schedulerRole = schedulerRoleFor(this, 'SchedulerRole', this.dispatchFunction, 'Lets EventBridge Scheduler invoke the dispatcher and dead-letter what it cannot');
 
     for (const { expression, sourceIds } of groupSourcesBySchedule(props.sources)) {
       this.schedules.push(

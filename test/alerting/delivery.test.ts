@@ -10,7 +10,7 @@ import { runSources } from '../../functions/pipeline/run';
 import type { PipelineDeps } from '../../functions/pipeline/run-source';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
-import { dailyCsv, fixedClock, source, testFetchOptions } from '../support/pipeline';
+import { dailyCsv, fixedClock, source, testFetchOptions, WEEK_BEFORE_SURGE } from '../support/pipeline';
 import { septemberSurge } from './sept-2022';
 
 const TOPIC = 'arn:aws:sns:eu-north-1:123456789012:alerts';
@@ -146,13 +146,7 @@ describe('two overlapping runs of the pipeline', () => {
   });
   afterAll(async () => server.close());
 
-  const week: Array<[string, number]> = [
-    ['2022-09-14', 2794],
-    ['2022-09-15', 2874],
-    ['2022-09-19', 2804],
-    ['2022-09-20', 3099],
-    ['2022-09-21', 4443],
-  ];
+  const week = WEEK_BEFORE_SURGE;
 
   it('publish the surge alert exactly once', async () => {
     const s = source({ url: server.url('/overlap.csv') });

@@ -13,7 +13,7 @@ import { buildApp } from '../../lib/app';
 import type { BorderwatchStack } from '../../lib/borderwatch-stack';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
-import { dailyCsv } from '../support/pipeline';
+import { dailyCsv, WEEK_BEFORE_SURGE } from '../support/pipeline';
 import { streamReader } from '../support/streams';
 import { cdkJsonContext } from './helpers';
 
@@ -64,13 +64,7 @@ async function startAwsStandIn(captured: Captured): Promise<{ url: string; serve
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-const week: Array<[string, number]> = [
-  ['2022-09-14', 2794],
-  ['2022-09-15', 2874],
-  ['2022-09-19', 2804],
-  ['2022-09-20', 3099],
-  ['2022-09-21', 4443],
-];
+const week = WEEK_BEFORE_SURGE;
 
 let site: Awaited<ReturnType<typeof startTestServer>>;
 let aws: { url: string; server: Server };

@@ -7,7 +7,7 @@ import { makeHandler as makePublish } from '../../functions/publish/handler';
 import type { StreamRecord } from '../../functions/runtime/streams';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
-import { dailyCsv, fixedClock, source, testFetchOptions } from '../support/pipeline';
+import { dailyCsv, fixedClock, source, testFetchOptions, WEEK_BEFORE_SURGE } from '../support/pipeline';
 import { RecordingNotifier } from '../support/recording-notifier';
 import { streamReader } from '../support/streams';
 
@@ -52,13 +52,7 @@ afterEach(async () => {
   await ctx.drop();
 });
 
-const week: Array<[string, number]> = [
-  ['2022-09-14', 2794],
-  ['2022-09-15', 2874],
-  ['2022-09-19', 2804],
-  ['2022-09-20', 3099],
-  ['2022-09-21', 4443],
-];
+const week = WEEK_BEFORE_SURGE;
 
 describe('the stages as separate functions: dispatch → queue → fetch → stream → detect → stream → publish', () => {
   it('carries the September 2022 surge from a scheduled run to exactly one published alert', async () => {

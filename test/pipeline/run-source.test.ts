@@ -3,7 +3,7 @@ import { runSource, type PipelineDeps } from '../../functions/pipeline/run-sourc
 import { runSources } from '../../functions/pipeline/run';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
-import { dailyCsv, fixedClock, source, testFetchOptions } from '../support/pipeline';
+import { dailyCsv, fixedClock, source, testFetchOptions, WEEK_BEFORE_SURGE } from '../support/pipeline';
 import { RecordingNotifier } from '../support/recording-notifier';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -26,13 +26,7 @@ beforeEach(async () => {
 });
 afterEach(async () => ctx.drop());
 
-const week: Array<[string, number]> = [
-  ['2022-09-14', 2794],
-  ['2022-09-15', 2874],
-  ['2022-09-19', 2804],
-  ['2022-09-20', 3099],
-  ['2022-09-21', 4443],
-];
+const week = WEEK_BEFORE_SURGE;
 
 describe('one source, end to end', () => {
   it('stores the snapshot with provenance and the observations of a CSV document', async () => {

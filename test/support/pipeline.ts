@@ -40,3 +40,12 @@ export function dailyCsv(values: Array<[string, number | string]>): string {
 }
 
 export { fixedClock };
+
+/** Southeast Finland, Russians entering, the reported days before the surge (press figures, demo/fi-border-2022). */
+export const WEEK_BEFORE_SURGE: Array<[string, number]> = [
+  ['2022-09-14', 2794],
+  ['2022-09-15', 2874],
+  ['2022-09-19', 2804],
+  ['2022-09-20', 3099],
+  ['2022-09-21', 4443],
+];
