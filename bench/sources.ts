@@ -18,6 +18,12 @@ import type { FetchedDocument } from '../functions/sources/document';
 import { closeFetcher, fetchAll, fetchOptionsFor } from '../functions/sources/fetcher';
 import { parserFor } from '../functions/sources/parsers';
 import { HostLimiter } from '../functions/sources/politeness';
+import { fixedClock } from '../functions/core/clock';
+import { fetchAndStore } from '../functions/pipeline/fetch-stage';
+import { mapBounded } from '../functions/pipeline/run';
+import { ensureTable } from '../functions/store/create-table';
+import { Store } from '../functions/store/repository';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dataRoot = process.env.BORDERWATCH_DATA ?? resolve(root, '../shared/data');
@@ -172,7 +178,57 @@ async function benchFetch(count: number, concurrency: number, latencyMs: number,
   );
 }
 
-/** `npx tsx bench/sources.ts [parse|fetch]`: both by default; each part alone gives steadier numbers. */
+/**
+ * The whole fetch stage of the pipeline (fetch, snapshot, parse, layout check, store observations and
+ * announcements, record alerts) for `count` sources on DynamoDB Local, under the same bounded
+ * concurrency: what one dispatch of that many sources costs the fetch workers, minus Lambda.
+ */
+async function benchFetchStore(count: number, concurrency: number, latencyMs: number): Promise<void> {
+  const feed = fixture('raja-fi/rss-en.xml');
+  const server = createServer((req, res) => {
+    setTimeout(() => {
+      if (req.url === '/robots.txt') res.end('User-agent: *\nDisallow: /private\n');
+      else res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(feed);
+    }, latencyMs);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  const sources = Array.from({ length: count }, (_, i) => {
+    const base = byId('fi-border-guard-en');
+    const parser = base.parser.type === 'feed' ? { ...base.parser, figures: base.parser.figures.map((f) => ({ ...f, series: `${f.series}-${i}` })) } : base.parser;
+    return { ...base, id: `bench-${i}`, url: `http://source-${i}.bench.test:${port}/feed.xml`, parser, series: base.series.map((s) => ({ ...s, id: `${s.id}-${i}` })) };
+  });
+  const options = fetchOptionsFor(
+    { contact: 'https://example.org/bench' },
+    { allowedAddresses: ['127.0.0.1'], resolve: async () => [{ address: '127.0.0.1', family: 4 }], hostLimiter: new HostLimiter({ maxPerHost: 2, minSpacingMs: 0 }) },
+  );
+  const ddb = await startDynamoDbLocal();
+  try {
+    await ensureTable(ddb.client, 'bench');
+    const store = new Store(ddb.client, { tableName: 'bench' });
+    // The clock the fetch stage sees: 29.9.2022 17:00 Helsinki, so the feed's items are fresh news.
+    const clock = fixedClock('2022-09-29T14:00:00.000Z');
+    if (global.gc) global.gc();
+    const baseline = process.memoryUsage();
+    let peakRss = baseline.rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
+    const start = performance.now();
+    const results = await mapBounded(sources, concurrency, (source) => fetchAndStore(source, '2022-09-29T14:00:00.000Z', { store, clock, fetchOptions: options }));
+    const wall = performance.now() - start;
+    clearInterval(sampler);
+    const ok = results.filter((r) => r.outcome === 'ok').length;
+    const added = results.reduce((n, r) => n + r.added, 0);
+    const announcements = results.reduce((n, r) => n + r.announcements, 0);
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+    console.log(`| ${count} | ${concurrency} | ${latencyMs} ms | ${(wall / 1000).toFixed(2)} s | ${ok} | ${added} | ${announcements} | ${mib(peakRss)} MiB (+${mib(peakRss - baseline.rss)}) |`);
+  } finally {
+    await closeFetcher(options);
+    await new Promise((ok) => server.close(ok));
+    await ddb.stop();
+  }
+}
+
+/** `npx tsx bench/sources.ts [parse|fetch|store]`: all by default; each part alone gives steadier numbers. */
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? 'all';
   console.log(`node ${process.version}, ${process.arch}; shared data: ${existsSync(dataRoot) ? dataRoot : 'absent'}`);
@@ -182,6 +238,12 @@ async function main(): Promise<void> {
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const concurrency of [25, 50, 100]) await benchFetch(500, concurrency, 100, 0);
     await benchFetch(500, 50, 100, 1000);
+  }
+  if (mode === 'all' || mode === 'store') {
+    console.log('\n## Fetch + parse + store of many sources (the fetch stage, DynamoDB Local, 100 ms added latency)\n');
+    console.log('| sources | concurrency | latency | wall time | ok | observations stored | announcements stored | peak RSS (+ over baseline) |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const concurrency of [25, 50]) await benchFetchStore(500, concurrency, 100);
   }
   if (mode === 'all' || mode === 'parse') benchParse();
 }
