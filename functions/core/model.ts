@@ -40,6 +40,11 @@ export interface Snapshot {
   error?: ErrorDetail;
   /** For failed/suspect snapshots: the first bytes of the document, as evidence. */
   sample?: string;
+  /**
+   * For ok snapshots: per series, the periods this fetch added or revised (the newest, capped). The
+   * detect stage judges exactly these, knowing the whole fetch at once (a first fetch is a backfill).
+   */
+  changes?: Record<string, string[]>;
 }
 
 export interface ParseSummary {

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import type { Alert, Observation, Snapshot } from '../core/model';
+import type { Alert, Snapshot } from '../core/model';
 import type { LogFn } from '../core/telemetry';
 import { recordAlerts } from '../alerting/record';
 import { seriesAlert } from '../alerting/series-alert';
@@ -36,7 +36,7 @@ const MAX_EVALUATED_PERIODS = 62;
 export async function detectSeries(
   source: SourceConfig,
   seriesId: string,
-  changed: readonly Observation[],
+  changedPeriods: readonly string[],
   snapshot: Pick<Snapshot, 'snapshotId' | 'fetchedAt' | 'url' | 'contentHash'>,
   deps: DetectStageDeps,
 ): Promise<DetectStageResult> {
@@ -45,20 +45,20 @@ export async function detectSeries(
   const series = seriesInfo(source, config);
   const detector = createDetector(config.detector);
   const { state: initial, version } = await deps.store.getSeriesState(seriesId);
-  const sorted = [...changed].sort((a, b) => a.period.localeCompare(b.period));
-  const fresh = sorted.filter((o) => initial.lastEvaluatedPeriod === undefined || o.period > initial.lastEvaluatedPeriod);
+  const sorted = [...new Set(changedPeriods)].sort();
+  const fresh = sorted.filter((period) => initial.lastEvaluatedPeriod === undefined || period > initial.lastEvaluatedPeriod);
   // A first fetch is a backfill: history is stored, only the newest period is judged.
   const limit = initial.lastEvaluatedPeriod === undefined ? BACKFILL_EVALUATED_PERIODS : MAX_EVALUATED_PERIODS;
   const toEvaluate = fresh.slice(-limit);
   const result: DetectStageResult = { evaluations: [], recorded: [] };
   if (toEvaluate.length === 0) return result;
   const window = detector.windowSize(series.granularity);
-  const newest = toEvaluate.at(-1)!.period;
+  const newest = toEvaluate.at(-1)!;
   const points = await deps.store.observationWindow(seriesId, newest, window + toEvaluate.length);
   let state = initial;
   const alerts: Alert[] = [];
-  for (const observation of toEvaluate) {
-    const upTo = points.filter((p) => p.period <= observation.period).slice(-window);
+  for (const period of toEvaluate) {
+    const upTo = points.filter((p) => p.period <= period).slice(-window);
     const evaluation = detector.evaluate(
       upTo.map((p) => ({ period: p.period, value: p.value, ...(p.provisional ? { provisional: true } : {}) })),
       { seriesId, granularity: series.granularity, ...(series.country ? { country: series.country } : {}) },

@@ -41,6 +41,16 @@ export interface FetchStageResult {
   error?: ErrorDetail;
 }
 
+/** Per series, the newest periods a snapshot records as changed: more than any run judges (62), small in the item. */
+const MAX_CHANGES_PER_SERIES = 100;
+
+function changesBySeries(changed: readonly Observation[]): Record<string, string[]> {
+  const bySeries: Record<string, string[]> = {};
+  for (const o of changed) (bySeries[o.seriesId] ??= []).push(o.period);
+  for (const [seriesId, periods] of Object.entries(bySeries)) bySeries[seriesId] = [...new Set(periods)].sort().slice(-MAX_CHANGES_PER_SERIES);
+  return bySeries;
+}
+
 /** Run markers expire: they only need to outlive the retries of the same scheduled run. */
 const RUN_MARKER_TTL_S = 7 * 24 * 3600;
 /** How much of a failed or suspect document is kept as evidence (decoded text). */
@@ -173,6 +183,7 @@ export async function fetchAndStore(source: SourceConfig, runAt: string, deps: F
     }
   }
   provenance.parseSummary = { rows: parsed.rows, observations: parsed.observations.length, announcements: parsed.announcements.length, series: seriesIds };
+  if (result.changed.length > 0) provenance.changes = changesBySeries(result.changed);
   return finish('ok', provenance, {
     contentHash,
     lastOkAt: fetchedAt,

@@ -48,10 +48,10 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
     deliveries: [],
     ...(fetched.error ? { error: fetched.error } : {}),
   };
-  if (fetched.snapshot && fetched.changed.length > 0) {
-    for (const seriesId of [...new Set(fetched.changed.map((o) => o.seriesId))]) {
+  if (fetched.snapshot?.changes) {
+    for (const [seriesId, periods] of Object.entries(fetched.snapshot.changes)) {
       try {
-        const detected = await detectSeries(source, seriesId, fetched.changed.filter((o) => o.seriesId === seriesId), fetched.snapshot, deps);
+        const detected = await detectSeries(source, seriesId, periods, fetched.snapshot, deps);
         result.evaluations.push(...detected.evaluations);
         result.alerts.push(...detected.recorded);
       } catch (error) {

@@ -27,8 +27,8 @@ const streamRetry = { bisectBatchOnError: true, retryAttempts: 5, maxRecordAge: 
 
 /**
  * Detection and alerting, decoupled from fetching by the table's stream:
- * - the detect function sees every observation written or revised (`OBS#…` items) and records the
- *   alerts of episodes that opened;
+ * - the detect function sees every ok snapshot (`SNAP#…` items, which list the periods the fetch added
+ *   or revised) and records the alerts of episodes that opened;
  * - the publish function sees every newly recorded alert (`ALERT` items) and publishes it to SNS;
  *   a sweeper schedule runs it every 15 minutes for whatever is still pending.
  * A slow or failing SNS therefore never delays a fetch, and a failed alert is retried on its own.
@@ -43,13 +43,13 @@ export class Detection extends Construct {
 
   constructor(scope: Construct, id: string, props: DetectionProps) {
     super(scope, id);
-    this.detectFailureQueue = new DeadLetterQueue(this, 'DetectFailureQueue', { holds: 'stream batches of observations the detect function could not judge' });
+    this.detectFailureQueue = new DeadLetterQueue(this, 'DetectFailureQueue', { holds: 'stream batches of snapshots the detect function could not judge' });
     this.publishFailureQueue = new DeadLetterQueue(this, 'PublishFailureQueue', { holds: 'stream batches of alerts the publish function could not publish (the sweeper retries them)' });
     this.sweeperDeadLetterQueue = new DeadLetterQueue(this, 'SweeperDeadLetterQueue', { holds: 'sweeper invocations EventBridge Scheduler could not make' });
 
     this.detectFunction = new BorderwatchFunction(this, 'DetectFunction', {
       entry: props.detectEntry,
-      description: 'Judges new and revised observations and records alerts of episodes that opened',
+      description: 'Judges the periods each snapshot changed and records alerts of episodes that opened',
       timeout: Duration.minutes(1),
       memorySize: 256,
       logRetention: props.logRetention,
@@ -63,9 +63,10 @@ export class Detection extends Construct {
         ...streamRetry,
         onFailure: new SqsDlq(this.detectFailureQueue),
         filters: [
+          // One record per fetch that stored something: the snapshot lists what changed.
           lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('OBS#') } } },
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('SNAP#') } }, NewImage: { outcome: { S: lambda.FilterRule.isEqual('ok') } } },
           }),
         ],
       }),

@@ -122,7 +122,7 @@ describe('fetch queue', () => {
 });
 
 describe('stream consumers', () => {
-  it('the detect function reads only observations from the table stream, and hands batches it cannot judge to a failure queue', () => {
+  it('the detect function reads only new ok snapshots from the table stream, and hands batches it cannot judge to a failure queue', () => {
     const pattern = new Capture();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: stack.getLogicalId(stack.detection.detectFunction.node.defaultChild as any) },
@@ -132,7 +132,7 @@ describe('stream consumers', () => {
       FilterCriteria: { Filters: [{ Pattern: pattern }] },
       DestinationConfig: { OnFailure: { Destination: ref(stack.getLogicalId(stack.detection.detectFailureQueue.node.defaultChild as any)) } },
     });
-    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { SK: { S: [{ prefix: 'OBS#' }] } } } });
+    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'SNAP#' }] } }, NewImage: { outcome: { S: ['ok'] } } } });
   });
 
   it('the publish function reads only newly recorded alerts', () => {

@@ -144,7 +144,7 @@ describe('the bundled functions, invoked as Lambda would', () => {
     const detect = await load(stack.detection.detectFunction);
     const publish = await load(stack.detection.publishFunction);
     const stream = streamReader(ctx.client, ctx.tableName);
-    const observations = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S?.startsWith('OBS#') === true;
+    const snapshots = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('SNAP#') === true && r.dynamodb?.NewImage?.outcome?.S === 'ok';
     const alerts = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S === 'ALERT';
 
     const day = async (runAt: string) => {
@@ -153,7 +153,7 @@ describe('the bundled functions, invoked as Lambda would', () => {
       expect(batch.QueueUrl).toBe(process.env.FETCH_QUEUE_URL);
       const sqsEvent = { Records: batch.Entries.map((e) => ({ messageId: e.Id, body: e.MessageBody, attributes: { MessageGroupId: e.MessageGroupId } })) };
       expect(await fetch(sqsEvent)).toEqual({ batchItemFailures: [] });
-      expect(await detect(await stream.next(observations))).toEqual({ batchItemFailures: [] });
+      expect(await detect(await stream.next(snapshots))).toEqual({ batchItemFailures: [] });
       return publish(await stream.next(alerts));
     };
 

@@ -26,7 +26,8 @@ class CapturingQueue implements FetchQueue {
   }
 }
 
-const isObservation = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S?.startsWith('OBS#') === true;
+// What the stack's event filters let through to each function.
+const isSnapshot = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('SNAP#') === true && r.dynamodb?.NewImage?.outcome?.S === 'ok';
 const isAlert = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S === 'ALERT';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -68,7 +69,7 @@ describe('the stages as separate functions: dispatch → queue → fetch → str
       await dispatch({ runAt, sourceIds: ['test-csv'] });
       const fetched = await fetch(queue.drain());
       expect(fetched.batchItemFailures).toEqual([]);
-      expect((await detect(await stream.next(isObservation))).batchItemFailures).toEqual([]);
+      expect((await detect(await stream.next(isSnapshot))).batchItemFailures).toEqual([]);
       return publish(await stream.next(isAlert));
     };
 
@@ -92,18 +93,41 @@ describe('the stages as separate functions: dispatch → queue → fetch → str
     const job = (runAt: string): SqsEvent => ({ Records: [{ messageId: runAt, body: JSON.stringify({ sourceId: 'test-csv', runAt }) }] });
 
     await fetch(job('2022-09-22T06:00:00.000Z'));
-    await detect(await stream.next(isObservation));
+    await detect(await stream.next(isSnapshot));
     server.route('/twice.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
     clock.set('2022-09-23T06:00:00.000Z');
     await fetch(job('2022-09-23T06:00:00.000Z'));
-    const observations = await stream.next(isObservation);
-    await detect(observations);
-    await detect(observations); // a retried stream batch records nothing new
+    const snapshots = await stream.next(isSnapshot);
+    await detect(snapshots);
+    await detect(snapshots); // a retried stream batch records nothing new
     const alerts = await stream.next(isAlert);
     expect(alerts.Records).toHaveLength(1);
     await publish(alerts);
     await publish(alerts);
     expect(notifier.published).toHaveLength(1);
+  });
+
+  it('keeps a first fetch a backfill however the stream batches its writes: history is stored, not alerted', async () => {
+    // 300 days of history with a real-looking collapse in the middle, all in the first document.
+    const days: Array<[string, number]> = Array.from({ length: 300 }, (_, i) => {
+      const day = new Date(Date.UTC(2021, 0, 1 + i)).toISOString().slice(0, 10);
+      return [day, i >= 120 && i < 150 ? 200 : 3000 + (i % 7) * 150];
+    });
+    server.route('/history.csv', serveText(dailyCsv(days)));
+    const sources = [source({ url: server.url('/history.csv') })];
+    const fetch = makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
+    const detect = makeDetect({ sources, store: ctx.store, clock });
+    await fetch({ Records: [{ messageId: '1', body: JSON.stringify({ sourceId: 'test-csv', runAt: '2022-09-22T06:00:00.000Z' }) }] });
+
+    // Lambda hands the stream over in batches; deliver it 100 records at a time, as the stack configures.
+    const all = await stream.next();
+    expect(all.Records.length).toBeGreaterThan(300);
+    for (let i = 0; i < all.Records.length; i += 100) {
+      await detect({ Records: all.Records.slice(i, i + 100).filter(isSnapshot) });
+    }
+    expect((await ctx.store.queryObservations('test.series', { limit: 400 })).items).toHaveLength(300);
+    expect((await ctx.store.listAlerts()).items).toEqual([]);
+    expect((await ctx.store.getSeriesState('test.series')).state.lastEvaluatedPeriod).toBe(days.at(-1)![0]);
   });
 
   it('reports a failed publish as a failed stream record, and the sweeper publishes it later', async () => {
@@ -118,7 +142,7 @@ describe('the stages as separate functions: dispatch → queue → fetch → str
     server.route('/sweep.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
     clock.set('2022-09-23T06:00:00.000Z');
     await fetch(job('2022-09-23T06:00:00.000Z'));
-    await detect(await stream.next(isObservation));
+    await detect(await stream.next(isSnapshot));
 
     notifier.failNext = 1;
     const alerts = await stream.next(isAlert);
