@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AnomalyDirection } from '../functions/core/model';
 import { DEFAULT_DETECTOR, type DetectorConfig } from '../functions/detection/config';
+import { DEFAULT_RESOLVE_AFTER } from '../functions/detection/episodes';
 import { createDetector } from '../functions/detection/index';
 import { dayIndex, weekdayOf } from '../functions/detection/periods';
 import { median } from '../functions/detection/stats';
@@ -419,7 +420,7 @@ async function main() {
       data: { type: 'string', default: '../shared/data' },
       seeds: { type: 'string', default: '20' },
       'target-fa': { type: 'string', default: '0.5' },
-      'resolve-after': { type: 'string', default: '2' },
+      'resolve-after': { type: 'string', default: String(DEFAULT_RESOLVE_AFTER) },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },

@@ -37,6 +37,7 @@ export const seasonalCusumDetectorSchema = z.strictObject({
   holidayMargin: z.number().min(1).optional(),
   drops: z.boolean().optional(),
   thresholdScale: positive.optional(),
+  noiseModel: z.enum(['level', 'floor']).optional(),
 });
 
 /** CDC EARS C1/C2/C3 (reference methods). */

@@ -29,6 +29,12 @@ export interface EpisodeOptions {
   resolveAfter: number;
 }
 
+/**
+ * The hysteresis the evaluation measures and the pipeline uses (docs/detection.md): one quiet
+ * period inside a lasting step neither closes the episode nor re-alerts the next day.
+ */
+export const DEFAULT_RESOLVE_AFTER = 2;
+
 export type EpisodeEvent =
   | { type: 'opened'; episode: Episode; evaluation: Evaluation }
   | { type: 'escalated'; episode: Episode; evaluation: Evaluation }
@@ -45,7 +51,7 @@ export function advanceEpisode(
   evaluation: Evaluation,
   options: Partial<EpisodeOptions> = {},
 ): { state: SeriesDetectionState; events: EpisodeEvent[] } {
-  const resolveAfter = Math.max(1, options.resolveAfter ?? 1);
+  const resolveAfter = Math.max(1, options.resolveAfter ?? DEFAULT_RESOLVE_AFTER);
   const last = state.lastEvaluatedPeriod;
   // Period keys of one series share a format, so string order is time order.
   if (last !== undefined && evaluation.period < last) {

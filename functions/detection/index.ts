@@ -6,7 +6,7 @@ import { seasonalCusum } from './seasonal-cusum';
 import type { Detector } from './types';
 
 export type { Detector, DetectionContext, Evaluation, SeriesPoint } from './types';
-export { advanceEpisode, type Episode, type EpisodeEvent, type SeriesDetectionState } from './episodes';
+export { advanceEpisode, DEFAULT_RESOLVE_AFTER, type Episode, type EpisodeEvent, type SeriesDetectionState } from './episodes';
 export { builtInHolidays, type HolidayCalendar } from './holidays';
 
 /** Builds the detector a series' configuration asks for. */

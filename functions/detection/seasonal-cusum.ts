@@ -60,6 +60,12 @@ export interface SeasonalCusumOptions {
   drops: boolean;
   /** Multiplies every threshold (1 = as configured); used to calibrate at a given false-alarm rate. */
   thresholdScale: number;
+  /**
+   * 'level' (default): the series' noise beyond counting, shrunk towards priorSigma, plus each
+   * period's own counting variance at its expectation (countVariance). 'floor': the former scale,
+   * max(robust variance of the raw deviations shrunk towards priorSigma, minSigma^2 + 1/(e+1)).
+   */
+  noiseModel: 'floor' | 'level';
 }
 
 export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
@@ -68,7 +74,7 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   recentCount: 7,
   minHistory: 3,
   shewhart: 4.5,
-  cusum: 10,
+  cusum: 9,
   cusumSteps: [1.5, 2],
   dropSteps: [2],
   cusumLength: 14,
@@ -84,6 +90,7 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   holidayMargin: 2,
   drops: true,
   thresholdScale: 1,
+  noiseModel: 'level',
 };
 
 /** A period below this share of its expectation left a backlog; above it, it was ordinary noise. */
@@ -110,6 +117,17 @@ interface Residual {
   r: number;
   method: 'same-weekday' | 'recent';
   holiday: boolean;
+  /** Counting (Poisson) variance of r: the value's and the baseline median's, see countVariance. */
+  countVar: number;
+}
+
+/**
+ * The variance of the deviation that counting noise alone causes at this expectation: about 1/e for
+ * the value (delta method on the cube root) plus the variance of the baseline median of n values,
+ * pi/(2n) times one value's. At 30 a day it is most of the noise; at 3000 it is nothing.
+ */
+export function countVariance(expected: number, baselineSize: number): number {
+  return (1 + Math.PI / (2 * Math.max(1, baselineSize))) / (expected + 1);
 }
 
 export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calendar: HolidayCalendar = builtInHolidays): Detector {
@@ -204,7 +222,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         let r = deviation((netted + OFFSET) / (e.value + OFFSET));
         const holiday = holidayOf.get(p.index) === true;
         if (holiday) r = r > 0 ? Math.max(0, r - deviation(o.holidayMargin)) : Math.min(0, r - deviation(1 / o.holidayMargin));
-        return { point: p, expected: e.value, netted, r, method: e.method, holiday };
+        return { point: p, expected: e.value, netted, r, method: e.method, holiday, countVar: countVariance(e.value, e.basis.length) };
       };
 
       const current = residualOf(cur);
@@ -222,18 +240,35 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       const spanPoints = all.slice(-(o.cusumLength + 1));
       const spanStart = spanPoints[0]!.index;
       const scaleResiduals: number[] = [];
+      const scaleCountVar: number[] = [];
       for (let i = all.length - 1; i >= 0 && scaleResiduals.length < o.scaleLength; i--) {
         const p = all[i]!;
         if (p.index >= spanStart || !usable(p)) continue;
         // The raw log-ratio (no backlog netting): netting would shave the upper half of ordinary
         // noise and understate the scale. A real backlog day is one outlier the MAD ignores.
         const e = expectationAt(p.index);
-        if (e) scaleResiduals.push(deviation((p.value + OFFSET) / (e.value + OFFSET)));
+        if (e) {
+          scaleResiduals.push(deviation((p.value + OFFSET) / (e.value + OFFSET)));
+          scaleCountVar.push(countVariance(e.value, e.basis.length));
+        }
       }
       const n = scaleResiduals.length;
       const s = robustSd(scaleResiduals);
-      const sigmaData2 = (n * s * s + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight);
-      const sigma2 = (expected: number) => Math.max(sigmaData2, o.minSigma * o.minSigma + 1 / (expected + 1));
+      let sigma2: (res: Residual) => number;
+      let extra2: number | undefined;
+      if (o.noiseModel === 'level') {
+        // Level-aware scale: the series' own noise beyond counting (overdispersion, baseline lag),
+        // shrunk towards the prior, plus each period's counting variance at its own expectation.
+        // A quiet Tuesday of 20 is judged on its 20, a Saturday of 45 on its 45.
+        const countPart = n ? scaleCountVar.reduce((a, b) => a + b, 0) / n : 0;
+        const excess = Math.max(0, s * s - countPart);
+        const beyond = Math.max(o.minSigma * o.minSigma, (n * excess + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight));
+        extra2 = beyond;
+        sigma2 = (res) => beyond + res.countVar;
+      } else {
+        const sigmaData2 = (n * s * s + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight);
+        sigma2 = (res) => Math.max(sigmaData2, o.minSigma * o.minSigma + 1 / (res.expected + 1));
+      }
 
       // CUSUM over the span, each direction and step size; provisional history points are skipped
       // and a provisional current point feeds only the upward arm (a partial day is no drop).
@@ -252,7 +287,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
           for (const res of span) {
             if (dir === -1 && res.point.provisional) continue;
             const x = Math.min(dir * res.r, 2 * d); // winsorized: one wild value cannot carry a step alone
-            sum = Math.max(0, sum + (d * x - (d * d) / 2) / sigma2(res.expected));
+            sum = Math.max(0, sum + (d * x - (d * d) / 2) / sigma2(res));
             run = sum === 0 ? [] : [...run, res.r];
           }
           if (sum > best) {
@@ -265,7 +300,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       const up = cusumOf(1);
       const down = cusumOf(-1);
 
-      const sigmaNow = Math.sqrt(sigma2(current.expected));
+      const sigmaNow = Math.sqrt(sigma2(current));
       const z = current.r / sigmaNow;
       const ratio = (current.netted + OFFSET) / (current.expected + OFFSET);
       const excess = current.netted - current.expected;
@@ -302,6 +337,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         holiday: current.holiday || undefined,
         deviation: round(current.r),
         sigma: round(sigmaNow),
+        sigmaBeyondCounting: extra2 === undefined ? undefined : round(Math.sqrt(extra2)),
         z: round(z),
         cusumUp: round(up.statistic),
         cusumDown: round(down.statistic),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceEpisode, type EpisodeEvent, type SeriesDetectionState } from '../../functions/detection/episodes';
+import { advanceEpisode, DEFAULT_RESOLVE_AFTER, type EpisodeEvent, type SeriesDetectionState } from '../../functions/detection/episodes';
 import type { Evaluation } from '../../functions/detection/types';
 
 const anomaly = (period: string, ratio = 2, severity: Evaluation['severity'] = 'warning'): Evaluation => ({
@@ -15,11 +15,11 @@ const anomaly = (period: string, ratio = 2, severity: Evaluation['severity'] = '
 const normal = (period: string): Evaluation => ({ period, value: 0, status: 'normal', evidence: {} });
 const unknown = (period: string): Evaluation => ({ period, value: 0, status: 'insufficient-history', evidence: {} });
 
-function run(evaluations: Evaluation[], resolveAfter = 1) {
+function run(evaluations: Evaluation[], resolveAfter?: number) {
   let state: SeriesDetectionState = {};
   const events: EpisodeEvent[] = [];
   for (const e of evaluations) {
-    const step = advanceEpisode(state, e, { resolveAfter });
+    const step = advanceEpisode(state, e, resolveAfter === undefined ? {} : { resolveAfter });
     state = step.state;
     events.push(...step.events);
   }
@@ -32,13 +32,14 @@ describe('episodes', () => {
     expect(events).toEqual(['opened:2024-01-02']);
   });
 
-  it('resolves on the first normal period by default', () => {
-    const { events } = run([anomaly('2024-01-02'), normal('2024-01-03')]);
+  it('resolves on the first normal period when asked to resolve after one', () => {
+    const { events } = run([anomaly('2024-01-02'), normal('2024-01-03')], 1);
     expect(events).toEqual(['opened:2024-01-02', 'resolved:2024-01-03']);
   });
 
-  it('keeps an episode through one quiet period when asked to resolve after two', () => {
-    const { events } = run([anomaly('2024-01-02'), normal('2024-01-03'), anomaly('2024-01-04'), normal('2024-01-05'), normal('2024-01-06')], 2);
+  it('by default keeps an episode through one quiet period, as the evaluation measures it', () => {
+    const { events } = run([anomaly('2024-01-02'), normal('2024-01-03'), anomaly('2024-01-04'), normal('2024-01-05'), normal('2024-01-06')]);
+    expect(DEFAULT_RESOLVE_AFTER).toBe(2);
     expect(events).toEqual(['opened:2024-01-02', 'resolved:2024-01-06']);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../functions/detection/index';
 import { dayIndex, dayKey, weekdayOf } from '../../functions/detection/periods';
-import { seasonalCusum } from '../../functions/detection/seasonal-cusum';
+import { countVariance, seasonalCusum } from '../../functions/detection/seasonal-cusum';
 import type { DetectionContext, Evaluation, SeriesPoint } from '../../functions/detection/types';
 import { dailySeries, FINLAND_SEPT_2022 } from './fixtures/series';
 
@@ -264,6 +264,38 @@ describe('seasonal-cusum on messy data', () => {
     expect(v.direction).toBe('down');
     const weeks: SeriesPoint[] = Array.from({ length: 20 }, (_, i) => ({ period: `2022-W${String(i + 1).padStart(2, '0')}`, value: i === 19 ? 2500 : 1000 + 20 * Math.cos(i) }));
     expect(detector.evaluate(weeks, { seriesId: 'w', granularity: 'week' }).direction).toBe('up');
+  });
+});
+
+describe('seasonal-cusum noise scale', () => {
+  it("adds the counting noise expected at the level to the series's own noise: most of the scale at 30 a day, none at 3000", () => {
+    const at = (level: number) => verdictOn(dailySeries({ start, days: 84, level }), firstSaturdayAfter(70));
+    const low = at(30);
+    const high = at(3000);
+    const sigma = (v: Evaluation) => v.evidence.sigma as number;
+    const beyond = (v: Evaluation) => v.evidence.sigmaBeyondCounting as number;
+    expect(sigma(low) ** 2).toBeCloseTo(beyond(low) ** 2 + countVariance(low.expected!, 4), 2);
+    expect(countVariance(low.expected!, 4)).toBeGreaterThan(beyond(low) ** 2);
+    expect(sigma(high)).toBeCloseTo(beyond(high), 2);
+    expect(countVariance(30, 4)).toBeCloseTo((1 + Math.PI / 8) / 31, 10);
+  });
+
+  it('judges each period on the counting noise at its own expectation (a quiet weekday is noisier than a peak day)', () => {
+    const points = dailySeries({ start, days: 84, level: 30 });
+    const saturday = verdictOn(points, firstSaturdayAfter(70));
+    const tuesday = verdictOn(points, dayKey(dayIndex(firstSaturdayAfter(70))! + 3));
+    expect(tuesday.expected!).toBeLessThan(saturday.expected!);
+    expect(tuesday.evidence.sigma as number).toBeGreaterThan(saturday.evidence.sigma as number);
+  });
+
+  it('keeps the former scale (a floor, not a sum) when configured with noiseModel "floor"', () => {
+    const points = dailySeries({ start, days: 84, level: 30 });
+    const period = firstSaturdayAfter(70);
+    const i = points.findIndex((p) => p.period === period);
+    const d = seasonalCusum({ noiseModel: 'floor' });
+    const v = d.evaluate(points.slice(Math.max(0, i - d.windowSize('day') + 1), i + 1), day);
+    expect(v.evidence.sigmaBeyondCounting).toBeUndefined();
+    expect(v.evidence.sigma as number).toBeLessThan(verdictOn(points, period).evidence.sigma as number);
   });
 });
 
