@@ -13,15 +13,19 @@ let server: TestServer;
 const made: FetchOptions[] = [];
 let sleeps: number[] = [];
 
-/** Options for tests: small timeouts, instant recorded sleeps, fixed jitter, loopback allowed unless said otherwise. */
+/**
+ * Options for tests: instant recorded sleeps, fixed jitter, loopback allowed unless said otherwise.
+ * Timeouts are generous (a busy two-core machine can take a while to answer); the timeout tests
+ * set small ones themselves.
+ */
 function options(overrides: Partial<FetchOptions> = {}, settings = { contact: 'https://example.org/contact', allowPrivateNetwork: true }): FetchOptions {
   const sleep = async (ms: number) => {
     sleeps.push(ms);
   };
   const built = fetchOptionsFor(settings, {
-    connectTimeoutMs: 500,
-    headersTimeoutMs: 300,
-    bodyTimeoutMs: 300,
+    connectTimeoutMs: 5_000,
+    headersTimeoutMs: 5_000,
+    bodyTimeoutMs: 5_000,
     maxAttempts: 3,
     backoffBaseMs: 100,
     sleep,
@@ -164,13 +168,13 @@ describe('fetching a document', () => {
 
 describe('timeouts and broken bodies', () => {
   it('gives up on a server that never sends headers, as a retryable error', async () => {
-    const error = await failure(fetchDocument('slow', `${server.origin}/slow-headers`, {}, options({ maxAttempts: 1 })));
+    const error = await failure(fetchDocument('slow', `${server.origin}/slow-headers`, {}, options({ maxAttempts: 1, headersTimeoutMs: 300 })));
     expect(error).toMatchObject({ retryable: true, sourceId: 'slow' });
     expect(error.message).toMatch(/timeout/i);
   });
 
   it('gives up on a body that stalls, as a retryable error', async () => {
-    const error = await failure(fetchDocument('slow', `${server.origin}/slow-body`, {}, options({ maxAttempts: 1 })));
+    const error = await failure(fetchDocument('slow', `${server.origin}/slow-body`, {}, options({ maxAttempts: 1, bodyTimeoutMs: 300 })));
     expect(error).toMatchObject({ retryable: true });
     expect(error.message).toContain('body could not be read');
   });
