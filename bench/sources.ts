@@ -125,7 +125,11 @@ function benchParse(): void {
   }
 }
 
-async function benchFetch(count: number, concurrency: number, latencyMs: number, spacingMs: number): Promise<void> {
+/**
+ * A local site that answers every request after `latencyMs` with the raja.fi feed fixture, and
+ * `count` sources on it, each under its own host name (resolved to 127.0.0.1 by the injected resolver).
+ */
+async function benchSite(count: number, latencyMs: number) {
   const feed = fixture('raja-fi/rss-en.xml');
   const server = createServer((req, res) => {
     setTimeout(() => {
@@ -140,6 +144,11 @@ async function benchFetch(count: number, concurrency: number, latencyMs: number,
     const parser = base.parser.type === 'feed' ? { ...base.parser, figures: base.parser.figures.map((f) => ({ ...f, series: `${f.series}-${i}` })) } : base.parser;
     return { ...base, id: `bench-${i}`, url: `http://source-${i}.bench.test:${port}/feed.xml`, parser, series: base.series.map((s) => ({ ...s, id: `${s.id}-${i}` })) };
   });
+  return { server, sources };
+}
+
+async function benchFetch(count: number, concurrency: number, latencyMs: number, spacingMs: number): Promise<void> {
+  const { server, sources } = await benchSite(count, latencyMs);
   const options = fetchOptionsFor(
     { contact: 'https://example.org/bench' },
     {
@@ -184,20 +193,7 @@ async function benchFetch(count: number, concurrency: number, latencyMs: number,
  * concurrency: what one dispatch of that many sources costs the fetch workers, minus Lambda.
  */
 async function benchFetchStore(count: number, concurrency: number, latencyMs: number): Promise<void> {
-  const feed = fixture('raja-fi/rss-en.xml');
-  const server = createServer((req, res) => {
-    setTimeout(() => {
-      if (req.url === '/robots.txt') res.end('User-agent: *\nDisallow: /private\n');
-      else res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(feed);
-    }, latencyMs);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  const sources = Array.from({ length: count }, (_, i) => {
-    const base = byId('fi-border-guard-en');
-    const parser = base.parser.type === 'feed' ? { ...base.parser, figures: base.parser.figures.map((f) => ({ ...f, series: `${f.series}-${i}` })) } : base.parser;
-    return { ...base, id: `bench-${i}`, url: `http://source-${i}.bench.test:${port}/feed.xml`, parser, series: base.series.map((s) => ({ ...s, id: `${s.id}-${i}` })) };
-  });
+  const { server, sources } = await benchSite(count, latencyMs);
   const options = fetchOptionsFor(
     { contact: 'https://example.org/bench' },
     { allowedAddresses: ['127.0.0.1'], resolve: async () => [{ address: '127.0.0.1', family: 4 }], hostLimiter: new HostLimiter({ maxPerHost: 2, minSpacingMs: 0 }) },
