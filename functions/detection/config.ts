@@ -38,6 +38,11 @@ export const seasonalCusumDetectorSchema = z.strictObject({
   drops: z.boolean().optional(),
   thresholdScale: positive.optional(),
   noiseModel: z.enum(['level', 'floor']).optional(),
+  baseline: z.enum(['same-weekday', 'guarded']).optional(),
+  guard: z.number().int().min(0).max(28).optional(),
+  levelDays: count(28).optional(),
+  profileWeeks: count(12).optional(),
+  guardArms: z.enum(['both', 'cusum']).optional(),
 });
 
 /** CDC EARS C1/C2/C3 (reference methods). */

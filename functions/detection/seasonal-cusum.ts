@@ -4,6 +4,7 @@ import { severityOf } from './ratio-to-median';
 import { median, robustSd } from './stats';
 import type { DetectionContext, Detector, Evaluation, SeriesPoint } from './types';
 import { cleanWindow, type CleanPoint } from './window';
+import { weekdayOf } from './periods';
 
 /**
  * The project's detector: a robust seasonal expectation per period, and two arms on the
@@ -66,6 +67,22 @@ export interface SeasonalCusumOptions {
    * max(robust variance of the raw deviations shrunk towards priorSigma, minSigma^2 + 1/(e+1)).
    */
   noiseModel: 'floor' | 'level';
+  /**
+   * Daily expectation. 'same-weekday' (default): median of the last `weeks` same-weekday values.
+   * 'guarded': a local level (median of the profile-adjusted values of days t-guard-levelDays ...
+   * t-guard-1) times a weekday profile from the `profileWeeks` weeks before the guard band; the last
+   * `guard` days never enter the baseline, so a step that began within them is still compared with
+   * its pre-step level.
+   */
+  baseline: 'same-weekday' | 'guarded';
+  /** Guarded baseline: the most recent periods excluded from it (the guard band). */
+  guard: number;
+  /** Guarded baseline: days in the local level. */
+  levelDays: number;
+  /** Guarded baseline: weeks in the weekday profile. */
+  profileWeeks: number;
+  /** Guarded baseline: 'both' arms use it, or only the 'cusum' arm (Shewhart keeps the same-weekday median). */
+  guardArms: 'both' | 'cusum';
 }
 
 export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
@@ -91,6 +108,11 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   drops: true,
   thresholdScale: 1,
   noiseModel: 'level',
+  baseline: 'same-weekday',
+  guard: 7,
+  levelDays: 7,
+  profileWeeks: 8,
+  guardArms: 'both',
 };
 
 /** A period below this share of its expectation left a backlog; above it, it was ordinary noise. */
@@ -115,7 +137,7 @@ interface Residual {
   netted: number;
   /** log((netted + c) / (expected + c)), shrunk on holidays. */
   r: number;
-  method: 'same-weekday' | 'recent';
+  method: 'same-weekday' | 'recent' | 'guarded';
   holiday: boolean;
   /** Counting (Poisson) variance of r: the value's and the baseline median's, see countVariance. */
   countVar: number;
@@ -127,7 +149,17 @@ interface Residual {
  * pi/(2n) times one value's. At 30 a day it is most of the noise; at 3000 it is nothing.
  */
 export function countVariance(expected: number, baselineSize: number): number {
-  return (1 + Math.PI / (2 * Math.max(1, baselineSize))) / (expected + 1);
+  return countVarianceOf(expected, medianFactor(baselineSize));
+}
+
+/** A median of n counts has about pi/(2n) times one count's variance. */
+function medianFactor(n: number): number {
+  return Math.PI / (2 * Math.max(1, n));
+}
+
+/** Counting variance of the deviation: the value's (1/(e+1)) plus the baseline's (factor/(e+1)). */
+function countVarianceOf(expected: number, baselineFactor: number): number {
+  return (1 + baselineFactor) / (expected + 1);
 }
 
 export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calendar: HolidayCalendar = builtInHolidays): Detector {
@@ -136,7 +168,10 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
   const stepsUp = o.cusumSteps.map((m) => deviation(m));
   const stepsDown = o.dropSteps.map((m) => -deviation(1 / m));
   // Baseline reach in periods: same-weekday weeks for days, last-k otherwise.
-  const reach = (g: Granularity) => (g === 'day' ? Math.max(7 * (o.weeks + 2), o.recentCount) : o.recentCount);
+  const sameReach = (g: Granularity) => (g === 'day' ? Math.max(7 * (o.weeks + 2), o.recentCount) : o.recentCount);
+  const guarded = o.baseline === 'guarded';
+  const reach = (g: Granularity) =>
+    g === 'day' && guarded ? Math.max(sameReach(g), o.guard + Math.max(o.levelDays, 7 * o.profileWeeks)) : sameReach(g);
 
   return {
     name: 'seasonal-cusum',
@@ -163,7 +198,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       // A point serves as a baseline only when it is a complete, ordinary period.
       const usable = (p: CleanPoint) => !p.provisional && !holidayOf.get(p.index);
 
-      type Expectation = { value: number; method: Residual['method']; basis: string[] };
+      type Expectation = { value: number; method: Residual['method']; basis: string[]; countFactor: number };
       const baseCache = new Map<number, Expectation | null>();
       const baseExpectation = (index: number): Expectation | null => {
         const hit = baseCache.get(index);
@@ -178,12 +213,12 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
             if (p && usable(p)) same.push(p);
           }
           if (same.length >= o.minSameWeekday) {
-            result = { value: median(same.map((p) => p.value)), method: 'same-weekday', basis: same.map((p) => p.period) };
+            result = { value: median(same.map((p) => p.value)), method: 'same-weekday', basis: same.map((p) => p.period), countFactor: medianFactor(same.length) };
           }
         }
         if (!result) {
           const recent: CleanPoint[] = [];
-          const floor = index - reach(g);
+          const floor = index - sameReach(g);
           for (let i = all.length - 1; i >= 0 && recent.length < o.recentCount; i--) {
             const p = all[i]!;
             if (p.index >= index) continue;
@@ -191,114 +226,172 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
             if (usable(p)) recent.push(p);
           }
           if (recent.length >= o.minHistory) {
-            result = { value: median(recent.map((p) => p.value)), method: 'recent', basis: recent.map((p) => p.period).reverse() };
+            result = { value: median(recent.map((p) => p.value)), method: 'recent', basis: recent.map((p) => p.period).reverse(), countFactor: medianFactor(recent.length) };
           }
         }
         baseCache.set(index, result);
         return result;
       };
-      const expectationAt = baseExpectation;
-
-      const residualOf = (p: CleanPoint): Residual | undefined => {
-        const e = expectationAt(p.index);
-        if (!e) return undefined;
-        let netted = p.value;
-        if (p.value > e.value && o.backlogPeriods > 0) {
-          // A catch-up after a holiday, outage or missing report: net the excess against what the
-          // preceding periods clearly fell short of (a missing period by all of it). Ordinary noise
-          // is no backlog, and an excess already reported in between has paid part of it back.
-          let owed = 0;
-          for (let j = p.index - o.backlogPeriods; j < p.index; j++) {
-            const prev = byIndex.get(j);
-            if (prev?.provisional) continue;
-            const ej = expectationAt(j)?.value;
-            if (ej === undefined) continue;
-            if (!prev) owed += ej;
-            else if (prev.value < BACKLOG_CUT * ej || holidayOf.get(j)) owed = Math.max(0, owed + ej - prev.value);
-            else owed = Math.max(0, owed - Math.max(0, prev.value - ej));
+      // Guarded baseline (daily series): level x weekday profile, both from before the guard band.
+      const guardCache = new Map<number, Expectation | null>();
+      const guardedExpectation = (index: number): Expectation | null => {
+        if (g !== 'day') return baseExpectation(index);
+        const hit = guardCache.get(index);
+        if (hit !== undefined) return hit;
+        let result: Expectation | null = null;
+        const end = index - o.guard; // exclusive: days end-1, end-2, ... serve
+        // Weekday profile: each day's share of its 7-day block's mean, median per weekday.
+        const shares: number[][] = [[], [], [], [], [], [], []];
+        for (let b = 0; b < o.profileWeeks; b++) {
+          const block: CleanPoint[] = [];
+          for (let j = end - 7 * (b + 1); j < end - 7 * b; j++) {
+            const p = byIndex.get(j);
+            if (p && usable(p)) block.push(p);
           }
-          if (owed > 0) netted = Math.max(e.value, p.value - owed);
+          if (block.length < 5) continue;
+          const m = block.reduce((a, p) => a + p.value, 0) / block.length;
+          if (m <= 0) continue;
+          for (const p of block) shares[weekdayOf(p.index)]!.push(p.value / m);
         }
-        let r = deviation((netted + OFFSET) / (e.value + OFFSET));
-        const holiday = holidayOf.get(p.index) === true;
-        if (holiday) r = r > 0 ? Math.max(0, r - deviation(o.holidayMargin)) : Math.min(0, r - deviation(1 / o.holidayMargin));
-        return { point: p, expected: e.value, netted, r, method: e.method, holiday, countVar: countVariance(e.value, e.basis.length) };
+        if (shares.every((x) => x.length >= o.minSameWeekday)) {
+          const raw = shares.map((x) => median(x));
+          const norm = raw.reduce((a, b) => a + b, 0) / 7;
+          const profile = raw.map((x) => (norm > 0 ? x / norm : 1));
+          const levelPoints: CleanPoint[] = [];
+          for (let j = end - o.levelDays; j < end; j++) {
+            const p = byIndex.get(j);
+            if (p && usable(p)) levelPoints.push(p);
+          }
+          const minShare = Math.min(...profile);
+          if (levelPoints.length >= Math.max(o.minHistory, Math.ceil(o.levelDays / 2)) && minShare > 0) {
+            const level = median(levelPoints.map((p) => p.value / profile[weekdayOf(p.index)]!));
+            const nShares = Math.min(...shares.map((x) => x.length));
+            result = {
+              value: level * profile[weekdayOf(index)]!,
+              method: 'guarded',
+              basis: levelPoints.map((p) => p.period),
+              countFactor: medianFactor(levelPoints.length) + medianFactor(nShares),
+            };
+          }
+        }
+        if (!result) result = baseExpectation(index);
+        guardCache.set(index, result);
+        return result;
       };
 
-      const current = residualOf(cur);
+      // One model per expectation: residuals, noise scale and CUSUM span.
+      const modelOf = (expectationAt: (index: number) => Expectation | null) => {
+
+        const residualOf = (p: CleanPoint): Residual | undefined => {
+          const e = expectationAt(p.index);
+          if (!e) return undefined;
+          let netted = p.value;
+          if (p.value > e.value && o.backlogPeriods > 0) {
+            // A catch-up after a holiday, outage or missing report: net the excess against what the
+            // preceding periods clearly fell short of (a missing period by all of it). Ordinary noise
+            // is no backlog, and an excess already reported in between has paid part of it back.
+            let owed = 0;
+            for (let j = p.index - o.backlogPeriods; j < p.index; j++) {
+              const prev = byIndex.get(j);
+              if (prev?.provisional) continue;
+              const ej = expectationAt(j)?.value;
+              if (ej === undefined) continue;
+              if (!prev) owed += ej;
+              else if (prev.value < BACKLOG_CUT * ej || holidayOf.get(j)) owed = Math.max(0, owed + ej - prev.value);
+              else owed = Math.max(0, owed - Math.max(0, prev.value - ej));
+            }
+            if (owed > 0) netted = Math.max(e.value, p.value - owed);
+          }
+          let r = deviation((netted + OFFSET) / (e.value + OFFSET));
+          const holiday = holidayOf.get(p.index) === true;
+          if (holiday) r = r > 0 ? Math.max(0, r - deviation(o.holidayMargin)) : Math.min(0, r - deviation(1 / o.holidayMargin));
+          return { point: p, expected: e.value, netted, r, method: e.method, holiday, countVar: countVarianceOf(e.value, e.countFactor) };
+        };
+
+        const current = residualOf(cur);
+        if (!current) return undefined;
+
+        // The CUSUM span: the last points up to the current one. The scale comes from the residuals
+        // before that span, so an ongoing event does not inflate the noise it is measured against.
+        const spanPoints = all.slice(-(o.cusumLength + 1));
+        const spanStart = spanPoints[0]!.index;
+        const scaleResiduals: number[] = [];
+        const scaleCountVar: number[] = [];
+        for (let i = all.length - 1; i >= 0 && scaleResiduals.length < o.scaleLength; i--) {
+          const p = all[i]!;
+          if (p.index >= spanStart || !usable(p)) continue;
+          // The raw log-ratio (no backlog netting): netting would shave the upper half of ordinary
+          // noise and understate the scale. A real backlog day is one outlier the MAD ignores.
+          const e = expectationAt(p.index);
+          if (e) {
+            scaleResiduals.push(deviation((p.value + OFFSET) / (e.value + OFFSET)));
+            scaleCountVar.push(countVarianceOf(e.value, e.countFactor));
+          }
+        }
+        const n = scaleResiduals.length;
+        const s = robustSd(scaleResiduals);
+        let sigma2: (res: Residual) => number;
+        let extra2: number | undefined;
+        if (o.noiseModel === 'level') {
+          // Level-aware scale: the series' own noise beyond counting (overdispersion, baseline lag),
+          // shrunk towards the prior, plus each period's counting variance at its own expectation.
+          // A quiet Tuesday of 20 is judged on its 20, a Saturday of 45 on its 45.
+          const countPart = n ? scaleCountVar.reduce((a, b) => a + b, 0) / n : 0;
+          const excess = Math.max(0, s * s - countPart);
+          const beyond = Math.max(o.minSigma * o.minSigma, (n * excess + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight));
+          extra2 = beyond;
+          sigma2 = (res) => beyond + res.countVar;
+        } else {
+          const sigmaData2 = (n * s * s + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight);
+          sigma2 = (res) => Math.max(sigmaData2, o.minSigma * o.minSigma + 1 / (res.expected + 1));
+        }
+
+        // CUSUM over the span, each direction and step size; provisional history points are skipped
+        // and a provisional current point feeds only the upward arm (a partial day is no drop).
+        const span: Residual[] = [];
+        for (const p of spanPoints) {
+          if (p.provisional && p !== cur) continue;
+          const res = p === cur ? current : residualOf(p);
+          if (res) span.push(res);
+        }
+        const cusumOf = (dir: 1 | -1) => {
+          let best = 0;
+          let bestRun: number[] = [];
+          for (const d of dir === 1 ? stepsUp : stepsDown) {
+            let sum = 0;
+            let run: number[] = [];
+            for (const res of span) {
+              if (dir === -1 && res.point.provisional) continue;
+              const x = Math.min(dir * res.r, 2 * d); // winsorized: one wild value cannot carry a step alone
+              sum = Math.max(0, sum + (d * x - (d * d) / 2) / sigma2(res));
+              run = sum === 0 ? [] : [...run, res.r];
+            }
+            if (sum > best) {
+              best = sum;
+              bestRun = run;
+            }
+          }
+          return { statistic: best, runRatio: bestRun.length ? Math.exp(bestRun.reduce((a, b) => a + b, 0) / bestRun.length) : 1, runLength: bestRun.length };
+        };
+        return { expectationAt, residualOf, current, sigma2, extra2, n, span, cusumOf };
+      };
+      const sameModel = !guarded || o.guardArms === 'cusum' ? modelOf(baseExpectation) : undefined;
+      const guardModel = guarded ? modelOf(guardedExpectation) : undefined;
+      // The Shewhart (and reported) side and the CUSUM side; the same model unless the guard is for the CUSUM only.
+      const sm = guarded && o.guardArms === 'both' ? guardModel : sameModel;
+      const cm = guarded ? guardModel : sameModel;
       const base = { period: cur.period, value: cur.value };
-      if (!current) {
+      if (!sm || !cm) {
         return {
           ...base,
           status: 'insufficient-history',
           evidence: { reason: 'short-history', history: win.history.length, needed: o.minHistory, dropped: win.dropped },
         };
       }
-
-      // The CUSUM span: the last points up to the current one. The scale comes from the residuals
-      // before that span, so an ongoing event does not inflate the noise it is measured against.
-      const spanPoints = all.slice(-(o.cusumLength + 1));
-      const spanStart = spanPoints[0]!.index;
-      const scaleResiduals: number[] = [];
-      const scaleCountVar: number[] = [];
-      for (let i = all.length - 1; i >= 0 && scaleResiduals.length < o.scaleLength; i--) {
-        const p = all[i]!;
-        if (p.index >= spanStart || !usable(p)) continue;
-        // The raw log-ratio (no backlog netting): netting would shave the upper half of ordinary
-        // noise and understate the scale. A real backlog day is one outlier the MAD ignores.
-        const e = expectationAt(p.index);
-        if (e) {
-          scaleResiduals.push(deviation((p.value + OFFSET) / (e.value + OFFSET)));
-          scaleCountVar.push(countVariance(e.value, e.basis.length));
-        }
-      }
-      const n = scaleResiduals.length;
-      const s = robustSd(scaleResiduals);
-      let sigma2: (res: Residual) => number;
-      let extra2: number | undefined;
-      if (o.noiseModel === 'level') {
-        // Level-aware scale: the series' own noise beyond counting (overdispersion, baseline lag),
-        // shrunk towards the prior, plus each period's counting variance at its own expectation.
-        // A quiet Tuesday of 20 is judged on its 20, a Saturday of 45 on its 45.
-        const countPart = n ? scaleCountVar.reduce((a, b) => a + b, 0) / n : 0;
-        const excess = Math.max(0, s * s - countPart);
-        const beyond = Math.max(o.minSigma * o.minSigma, (n * excess + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight));
-        extra2 = beyond;
-        sigma2 = (res) => beyond + res.countVar;
-      } else {
-        const sigmaData2 = (n * s * s + o.priorWeight * o.priorSigma * o.priorSigma) / (n + o.priorWeight);
-        sigma2 = (res) => Math.max(sigmaData2, o.minSigma * o.minSigma + 1 / (res.expected + 1));
-      }
-
-      // CUSUM over the span, each direction and step size; provisional history points are skipped
-      // and a provisional current point feeds only the upward arm (a partial day is no drop).
-      const span: Residual[] = [];
-      for (const p of spanPoints) {
-        if (p.provisional && p !== cur) continue;
-        const res = p === cur ? current : residualOf(p);
-        if (res) span.push(res);
-      }
-      const cusumOf = (dir: 1 | -1) => {
-        let best = 0;
-        let bestRun: number[] = [];
-        for (const d of dir === 1 ? stepsUp : stepsDown) {
-          let sum = 0;
-          let run: number[] = [];
-          for (const res of span) {
-            if (dir === -1 && res.point.provisional) continue;
-            const x = Math.min(dir * res.r, 2 * d); // winsorized: one wild value cannot carry a step alone
-            sum = Math.max(0, sum + (d * x - (d * d) / 2) / sigma2(res));
-            run = sum === 0 ? [] : [...run, res.r];
-          }
-          if (sum > best) {
-            best = sum;
-            bestRun = run;
-          }
-        }
-        return { statistic: best, runRatio: bestRun.length ? Math.exp(bestRun.reduce((a, b) => a + b, 0) / bestRun.length) : 1, runLength: bestRun.length };
-      };
-      const up = cusumOf(1);
-      const down = cusumOf(-1);
+      const { current, sigma2, extra2, n, expectationAt } = sm;
+      const span = cm.span;
+      const up = cm.cusumOf(1);
+      const down = cm.cusumOf(-1);
 
       const sigmaNow = Math.sqrt(sigma2(current));
       const z = current.r / sigmaNow;
@@ -324,9 +417,9 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       const spikeDown = o.drops && !cur.provisional && ratio <= 1 / o.minRatio && -excess >= o.minExcess;
       const pooledUp = low && pooledRatio >= o.minRatio ? pooledZ / o.pooled : 0;
       const pooledDown = low && o.drops && pooledRatio <= 1 / o.minRatio ? -pooledZ / o.pooled : 0;
-      const cusumUp = up.runRatio >= o.minRatio && current.expected * (up.runRatio - 1) >= o.minExcess ? up.statistic / o.cusum : 0;
+      const cusumUp = up.runRatio >= o.minRatio && cm.current.expected * (up.runRatio - 1) >= o.minExcess ? up.statistic / o.cusum : 0;
       const cusumDown =
-        o.drops && down.runRatio <= 1 / o.minRatio && current.expected * (1 - down.runRatio) >= o.minExcess ? down.statistic / o.cusum : 0;
+        o.drops && down.runRatio <= 1 / o.minRatio && cm.current.expected * (1 - down.runRatio) >= o.minExcess ? down.statistic / o.cusum : 0;
       const scoreUp = Math.max(low ? pooledUp : spikeUp ? z / o.shewhart : 0, cusumUp, 0);
       const scoreDown = Math.max(low ? pooledDown : spikeDown ? -z / o.shewhart : 0, cusumDown, 0);
 

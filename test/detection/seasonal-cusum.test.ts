@@ -312,3 +312,42 @@ describe('seasonal-cusum cost', () => {
     }
   });
 });
+
+describe('seasonal-cusum guarded baseline (option, not the default)', () => {
+  const guarded = seasonalCusum({ baseline: 'guarded', levelDays: 14 });
+  const judge = (d: ReturnType<typeof seasonalCusum>, points: readonly SeriesPoint[], i: number) =>
+    d.evaluate(points.slice(Math.max(0, i - d.windowSize('day') + 1), i + 1), day);
+
+  it('expects level x weekday profile, so an ordinary Saturday peak is normal', () => {
+    const points = dailySeries({ start, days: 98, level: 1000 });
+    const i = points.findIndex((p) => p.period === firstSaturdayAfter(84));
+    const v = judge(guarded, points, i);
+    expect(v.status).toBe('normal');
+    expect(v.evidence.method).toBe('guarded');
+    expect(v.expected! / points[i]!.value).toBeGreaterThan(0.85);
+    expect(v.expected! / points[i]!.value).toBeLessThan(1.15);
+  });
+
+  it('never lets the last `guard` days into the baseline: a step 6 days old is still judged against its pre-step level', () => {
+    const onset = 84;
+    const points = dailySeries({ start, days: 98, level: 1000, edit: (_d, v, i) => (i >= onset ? Math.round(v * 1.5) : v) });
+    const clean = dailySeries({ start, days: 98, level: 1000 });
+    const at = onset + 6;
+    const v = judge(guarded, points, at);
+    const w = judge(guarded, clean, at);
+    expect(v.expected).toBeCloseTo(w.expected!, 6);
+    expect(v.ratio!).toBeGreaterThan(1.35);
+  });
+
+  it('needs a longer but still bounded window (one Query)', () => {
+    expect(guarded.windowSize('day')).toBe(7 + 56 + 28 + 14 + 2 + 1);
+    expect(seasonalCusum().windowSize('day')).toBe(87);
+  });
+
+  it('can guard the CUSUM arm only, keeping the same-weekday expectation for the day itself', () => {
+    const d = seasonalCusum({ baseline: 'guarded', guardArms: 'cusum' });
+    const points = dailySeries({ start, days: 98, level: 1000 });
+    const v = judge(d, points, points.length - 1);
+    expect(v.evidence.method).toBe('same-weekday');
+  });
+});
