@@ -6,7 +6,9 @@ import { fitParts, shortenWords, type Part } from './fit';
 export function cleanText(text: string): string {
   return text
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
-    .replace(/<[^>]*>/g, ' ')
+    // Tags only (a letter or "/" after "<"): "queues < 2 h" in a release is text, not markup. Messages
+    // are plain text; the HTML and XML outputs (dashboard, Atom) escape what remains.
+    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -92,7 +92,9 @@ export async function fetchAndStore(source: SourceConfig, runAt: string, deps: F
       sourceId: source.id,
       lastFetchedAt: fetchedAt,
       lastOutcome: outcome,
-      consecutiveFailures: failed ? (previous?.consecutiveFailures ?? 0) + 1 : 0,
+      // A retry (SQS, Lambda) of a run that already failed is the same failure, not a longer streak.
+      consecutiveFailures: failed ? (previous?.consecutiveFailures ?? 0) + (previous?.lastFailedRunAt === runAt ? 0 : 1) : 0,
+      ...(failed ? { lastFailedRunAt: runAt } : {}),
       ...(previous?.contentHash ? { contentHash: previous.contentHash } : {}),
       ...(previous?.etag ? { etag: previous.etag } : {}),
       ...(previous?.lastModified ? { lastModified: previous.lastModified } : {}),

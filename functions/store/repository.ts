@@ -41,7 +41,10 @@ export interface SourceState {
   etag?: string;
   lastModified?: string;
   lastOkAt?: string;
+  /** Failed scheduled runs in a row (retries of one run count once). */
   consecutiveFailures: number;
+  /** The scheduled run of the last failure: a retry of it does not lengthen the streak. */
+  lastFailedRunAt?: string;
   /** Rows parsed from the last ok document (layout-change detection compares with it). */
   lastRowCount?: number;
 }

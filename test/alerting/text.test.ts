@@ -10,6 +10,10 @@ describe('message text safety', () => {
     expect(cleanText('<b>Border</b> <script>x</script>closed')).toBe('Border x closed');
   });
 
+  it('keeps ordinary text between angle brackets: only tags are markup', () => {
+    expect(cleanText('queues < 2 h at Vaalimaa and > 3 h at Nuijamaa')).toBe('queues < 2 h at Vaalimaa and > 3 h at Nuijamaa');
+  });
+
   it('makes SNS subjects printable ASCII under 100 characters, transliterating Finnish letters', () => {
     const subject = asciiSubject('Kaakkois-Suomen rajavartiosto: maahantulon rajoitukset – venäläiset matkailijat ' + 'pitkä '.repeat(20));
     expect(subject).toMatch(/^[\x20-\x7e]+$/);

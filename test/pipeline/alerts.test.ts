@@ -87,4 +87,15 @@ describe('source-health alerts in the pipeline', () => {
     expect(operators.published).toHaveLength(2);
     expect(subscribers.published).toHaveLength(0);
   });
+
+  it('counts retries of one scheduled run as one failure, so a single bad run alerts nobody', async () => {
+    server.route('/down.csv', (_q, r) => r.writeHead(503).end('down'));
+    const s = source({ id: 'retried', url: server.url('/down.csv') });
+    for (const minute of ['00', '05', '10']) {
+      clock.set(`2022-09-29T10:${minute}:00.000Z`);
+      await runSource(s, '2022-09-29T10:00:00.000Z', deps); // the same run, retried by SQS
+    }
+    expect(await ctx.store.getSourceState('retried')).toMatchObject({ consecutiveFailures: 1, lastFailedRunAt: '2022-09-29T10:00:00.000Z' });
+    expect(operators.published).toHaveLength(0);
+  });
 });
