@@ -7,7 +7,7 @@ import type { Alert } from '../core/model';
 import type { LogFn, MetricFn } from '../core/telemetry';
 import { lambdaHandler, requiredEnv } from '../runtime/lambda';
 import { failFrom, newImage, type StreamBatchResponse, type StreamEvent } from '../runtime/streams';
-import { Store } from '../store/repository';
+import { Store, withoutKeys } from '../store/repository';
 
 /** The sweeper's scheduled event: publish whatever is still pending (a failed or crashed publish). */
 export interface SweepEvent {
@@ -23,13 +23,6 @@ export interface PublishDeps {
 }
 
 const isSweep = (event: StreamEvent | SweepEvent): event is SweepEvent => (event as SweepEvent).sweep === true;
-
-/** Keys and index attributes are storage details; the stream's new image minus them is the alert. */
-function alertOf(item: Record<string, unknown>): Alert {
-  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, leaseUntil, ...alert } = item;
-  void PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, leaseUntil;
-  return alert as unknown as Alert;
-}
 
 /**
  * The publish function. Streams deliver each newly recorded alert (items `ALERT`, INSERT) and it is
@@ -55,7 +48,7 @@ export function makeHandler(deps: PublishDeps) {
       if (record.eventName !== 'INSERT') continue;
       const item = newImage<Record<string, unknown>>(record);
       if (!item || item.SK !== 'ALERT' || item.state !== 'pending') continue;
-      const result = await deliver(alertOf(item), deps);
+      const result = await deliver(withoutKeys<Alert>(item), deps);
       deliveries.push(result);
       if (!result.published && result.error !== CLAIMED_ELSEWHERE) failed.push(record.dynamodb?.SequenceNumber);
     }

@@ -101,11 +101,11 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   throw new RangeError(`malformed cursor: ${JSON.stringify(cursor.slice(0, 40))}`);
 }
 
-function strip<T>(item: Record<string, unknown> | undefined, ...extra: string[]): T {
+/** An item as the domain sees it: without its keys, index keys and type tag (stored items and stream images alike). */
+export function withoutKeys<T>(item: Record<string, unknown> | undefined): T {
   if (!item) return item as T;
   const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, ...rest } = item;
   void PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type;
-  for (const name of extra) delete rest[name];
   return rest as T;
 }
 
@@ -154,13 +154,13 @@ export class Store {
 
   async getSourceState(sourceId: string): Promise<SourceState | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.sourceState(sourceId), ConsistentRead: true }));
-    return result.Item ? strip<SourceState>(result.Item) : undefined;
+    return result.Item ? withoutKeys<SourceState>(result.Item) : undefined;
   }
 
   /** The last fetch state of many sources at once (BatchGet, unprocessed keys retried). */
   async getSourceStates(sourceIds: readonly string[]): Promise<Map<string, SourceState>> {
     const items = await this.batchGet(sourceIds.map((id) => key.sourceState(id)));
-    return new Map(items.map((item) => [item.sourceId as string, strip<SourceState>(item)]));
+    return new Map(items.map((item) => [item.sourceId as string, withoutKeys<SourceState>(item)]));
   }
 
   async putSourceState(state: SourceState): Promise<void> {
@@ -171,27 +171,13 @@ export class Store {
 
   /** Records a snapshot. Idempotent: the same snapshot id is written once. Returns false if it existed. */
   async putSnapshot(snapshot: Snapshot): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...key.snapshot(snapshot.sourceId, snapshot.fetchedAt), type: 'snapshot', ...snapshot },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  /** One snapshot by its id (`<sourceId>@<fetchedAt>`): the provenance an alert points to. */
-  async getSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
-    const at = snapshotId.indexOf('@');
-    if (at <= 0) throw new RangeError(`malformed snapshot id: ${JSON.stringify(snapshotId.slice(0, 80))}`);
-    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.snapshot(snapshotId.slice(0, at), snapshotId.slice(at + 1)) }));
-    return result.Item ? strip<Snapshot>(result.Item) : undefined;
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...key.snapshot(snapshot.sourceId, snapshot.fetchedAt), type: 'snapshot', ...snapshot },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
   }
 
   /** A source's snapshots, newest first. */
@@ -218,7 +204,7 @@ export class Store {
 
   async getSeries(seriesId: string): Promise<SeriesInfo | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.seriesMeta(seriesId) }));
-    return result.Item ? strip<SeriesInfo>(result.Item) : undefined;
+    return result.Item ? withoutKeys<SeriesInfo>(result.Item) : undefined;
   }
 
   async listSeries(page: PageRequest = {}): Promise<Page<SeriesInfo>> {
@@ -322,7 +308,7 @@ export class Store {
         ConsistentRead: true,
       }),
     );
-    return (result.Items ?? []).map((item) => strip<StoredObservation>(item)).reverse();
+    return (result.Items ?? []).map((item) => withoutKeys<StoredObservation>(item)).reverse();
   }
 
   /** Every version of one observation, oldest first. */
@@ -365,44 +351,31 @@ export class Store {
   async putAnnouncements(announcements: Announcement[]): Promise<Announcement[]> {
     const fresh: Announcement[] = [];
     for (const a of announcements) {
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: {
-              ...key.announcement(a.sourceId, a.announcementId),
-              type: 'announcement',
-              ...a,
-              GSI1PK: key.announcementFeed,
-              GSI1SK: `${a.publishedAt}#${a.sourceId}#${a.announcementId}`,
-              GSI2PK: key.announcementsOfSource(a.sourceId),
-              GSI2SK: `${a.publishedAt}#${a.announcementId}`,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
-        fresh.push(a);
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const stored = await this.conditionally(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...key.announcement(a.sourceId, a.announcementId),
+            type: 'announcement',
+            ...a,
+            GSI1PK: key.announcementFeed,
+            GSI1SK: `${a.publishedAt}#${a.sourceId}#${a.announcementId}`,
+            GSI2PK: key.announcementsOfSource(a.sourceId),
+            GSI2SK: `${a.publishedAt}#${a.announcementId}`,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      if (stored) fresh.push(a);
     }
     return fresh;
   }
 
   /** Announcements across all sources (or of one source), newest first. */
   async listAnnouncements(options: { sourceId?: string; since?: string } & PageRequest = {}): Promise<Page<Announcement>> {
-    const byIndex = options.sourceId
-      ? { IndexName: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK', value: key.announcementsOfSource(options.sourceId) }
-      : { IndexName: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK', value: key.announcementFeed };
-    return this.queryPage<Announcement>(
-      {
-        IndexName: byIndex.IndexName,
-        KeyConditionExpression: options.since ? `${byIndex.pk} = :pk AND ${byIndex.sk} >= :since` : `${byIndex.pk} = :pk`,
-        ExpressionAttributeValues: { ':pk': byIndex.value, ...(options.since ? { ':since': options.since } : {}) },
-        ScanIndexForward: false,
-      },
-      options,
-    );
+    return options.sourceId
+      ? this.newestFirst<Announcement>('GSI2', key.announcementsOfSource(options.sourceId), options)
+      : this.newestFirst<Announcement>('GSI1', key.announcementFeed, options);
   }
 
   // ---- alerts -----------------------------------------------------------------------------------
@@ -412,33 +385,27 @@ export class Store {
    * again, a retried Lambda or an overlapping run records nothing new. Returns false if it existed.
    */
   async recordAlert(alert: Alert): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...key.alert(alert.alertId),
-            type: 'alert',
-            ...alert,
-            GSI1PK: key.alertFeed,
-            GSI1SK: `${alert.createdAt}#${alert.alertId}`,
-            GSI2PK: key.alertsOfSubject(alert.subject.type, alert.subject.id),
-            GSI2SK: `${alert.createdAt}#${alert.alertId}`,
-            ...(alert.state === 'pending' ? { GSI3PK: key.pendingAlerts, GSI3SK: `${alert.createdAt}#${alert.alertId}` } : {}),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...key.alert(alert.alertId),
+          type: 'alert',
+          ...alert,
+          GSI1PK: key.alertFeed,
+          GSI1SK: `${alert.createdAt}#${alert.alertId}`,
+          GSI2PK: key.alertsOfSubject(alert.subject.type, alert.subject.id),
+          GSI2SK: `${alert.createdAt}#${alert.alertId}`,
+          ...(alert.state === 'pending' ? { GSI3PK: key.pendingAlerts, GSI3SK: `${alert.createdAt}#${alert.alertId}` } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
   }
 
   async getAlert(alertId: string): Promise<Alert | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: key.alert(alertId), ConsistentRead: true }));
-    return result.Item ? strip<Alert>(result.Item) : undefined;
+    return result.Item ? withoutKeys<Alert>(result.Item) : undefined;
   }
 
   /**
@@ -446,47 +413,36 @@ export class Store {
    * the claim; if the claimant crashes, the lease expires and a later run publishes the alert.
    */
   async claimAlert(alertId: string, now: string, leaseUntil: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key.alert(alertId),
-          UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression: '#state = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':until': leaseUntil, ':now': now, ':pending': 'pending' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key.alert(alertId),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: '#state = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':until': leaseUntil, ':now': now, ':pending': 'pending' },
+      }),
+    );
   }
 
   /** Marks an alert published, once: returns false if another run already did. */
   async markAlertPublished(alertId: string, messageId: string, publishedAt: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key.alert(alertId),
-          UpdateExpression: 'SET #state = :published, messageId = :mid, publishedAt = :at REMOVE GSI3PK, GSI3SK, leaseUntil',
-          ConditionExpression: '#state = :pending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':published': 'published', ':pending': 'pending', ':mid': messageId, ':at': publishedAt },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key.alert(alertId),
+        UpdateExpression: 'SET #state = :published, messageId = :mid, publishedAt = :at REMOVE GSI3PK, GSI3SK, leaseUntil',
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':published': 'published', ':pending': 'pending', ':mid': messageId, ':at': publishedAt },
+      }),
+    );
   }
 
   /** Counts a failed publish attempt; the alert stays pending for the next run. */
   async markAlertAttemptFailed(alertId: string, message: string): Promise<void> {
-    await this.doc.send(
+    // A condition that fails means the alert is no longer pending: there is no attempt to count.
+    await this.conditionally(
       new UpdateCommand({
         TableName: this.table,
         Key: key.alert(alertId),
@@ -495,9 +451,7 @@ export class Store {
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':one': 1, ':error': message.slice(0, 500), ':pending': 'pending' },
       }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    );
   }
 
   /** Alerts recorded but not yet published, oldest first (the sparse GSI3). */
@@ -511,21 +465,40 @@ export class Store {
 
   /** Alerts newest first: all of them, or those about one subject (series, announcement, source). */
   async listAlerts(options: { subject?: { type: string; id: string }; since?: string } & PageRequest = {}): Promise<Page<Alert>> {
-    const byIndex = options.subject
-      ? { IndexName: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK', value: key.alertsOfSubject(options.subject.type, options.subject.id) }
-      : { IndexName: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK', value: key.alertFeed };
-    return this.queryPage<Alert>(
+    return options.subject
+      ? this.newestFirst<Alert>('GSI2', key.alertsOfSubject(options.subject.type, options.subject.id), options)
+      : this.newestFirst<Alert>('GSI1', key.alertFeed, options);
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------------
+
+  /**
+   * A feed on GSI1 or GSI2, newest first; their sort keys start with an ISO time, so `since` is a
+   * lower bound on the sort key.
+   */
+  private newestFirst<T>(index: 'GSI1' | 'GSI2', partition: string, options: { since?: string } & PageRequest): Promise<Page<T>> {
+    const [pk, sk] = [`${index}PK`, `${index}SK`];
+    return this.queryPage<T>(
       {
-        IndexName: byIndex.IndexName,
-        KeyConditionExpression: options.since ? `${byIndex.pk} = :pk AND ${byIndex.sk} >= :since` : `${byIndex.pk} = :pk`,
-        ExpressionAttributeValues: { ':pk': byIndex.value, ...(options.since ? { ':since': options.since } : {}) },
+        IndexName: index,
+        KeyConditionExpression: options.since ? `${pk} = :pk AND ${sk} >= :since` : `${pk} = :pk`,
+        ExpressionAttributeValues: { ':pk': partition, ...(options.since ? { ':since': options.since } : {}) },
         ScanIndexForward: false,
       },
       options,
     );
   }
 
-  // ---- plumbing ---------------------------------------------------------------------------------
+  /** Sends a conditional write; false when its condition failed (the item already exists or moved on). */
+  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
 
   private async queryPage<T>(input: Omit<QueryCommandInput, 'TableName'>, page: PageRequest): Promise<Page<T>> {
     const result = await this.doc.send(
@@ -537,7 +510,7 @@ export class Store {
       }),
     );
     const cursor = encodeCursor(result.LastEvaluatedKey);
-    return { items: (result.Items ?? []).map((item) => strip<T>(item)), ...(cursor ? { cursor } : {}) };
+    return { items: (result.Items ?? []).map((item) => withoutKeys<T>(item)), ...(cursor ? { cursor } : {}) };
   }
 
   /** Follows every page of a query. Only for bounded result sets (one observation's history). */
