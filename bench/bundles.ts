@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../functions/detection/stats';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { compileSourcesFile } from '../functions/sources/compile';
 
@@ -67,12 +68,6 @@ const common: BuildOptions = {
 const production: BuildOptions = { ...common, external: ['@aws-sdk/*'] };
 /** The naive way: everything bundled, cheerio's full entry. */
 const naive: BuildOptions = { ...common, alias: { 'cheerio/slim': 'cheerio' } };
-
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** The package an input file belongs to ("@aws-sdk/client-sns", "undici"), or "(project)". */
 export function packageOf(inputPath: string): string {

@@ -17,10 +17,10 @@ import { parseSourcesFileDocument, sourceSchema, type SourceConfig } from '../fu
 import type { FetchedDocument } from '../functions/sources/document';
 import { closeFetcher, fetchAll, fetchOptionsFor } from '../functions/sources/fetcher';
 import { parserFor } from '../functions/sources/parsers';
-import { HostLimiter } from '../functions/sources/politeness';
+import { HostLimiter, runBounded } from '../functions/sources/politeness';
 import { fixedClock } from '../functions/core/clock';
+import { median } from '../functions/detection/stats';
 import { fetchAndStore } from '../functions/pipeline/fetch-stage';
-import { mapBounded } from '../functions/pipeline/run';
 import { ensureTable } from '../functions/store/create-table';
 import { Store } from '../functions/store/repository';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
@@ -90,11 +90,6 @@ const cases: Case[] = [
   { name: 'RSS, 1,000 items with figures (generated)', parser: 'feed', source: byId('fi-border-guard-fi'), body: generatedFeed(1000), contentType: 'application/rss+xml' },
   { name: 'HTML table, 10,000 rows (generated)', parser: 'html-table', source: byId('pl-border-guard-traffic-table'), body: generatedTable(10_000), contentType: 'text/html' },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function benchParse(): void {
   console.log('\n## Parse time per document (median of runs)\n');
@@ -209,10 +204,11 @@ async function benchFetchStore(count: number, concurrency: number, latencyMs: nu
     let peakRss = baseline.rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
     const start = performance.now();
-    const results = await mapBounded(sources, concurrency, (source) => fetchAndStore(source, '2022-09-29T14:00:00.000Z', { store, clock, fetchOptions: options }));
+    const settled = await runBounded(sources, concurrency, (source) => fetchAndStore(source, '2022-09-29T14:00:00.000Z', { store, clock, fetchOptions: options }));
+    const results = settled.flatMap((r) => (r.ok ? [r.value] : []));
     const wall = performance.now() - start;
     clearInterval(sampler);
-    const ok = results.filter((r) => r.outcome === 'ok').length;
+    const ok = results.filter((r) => r.outcome === 'ok').length; // a rejected fetch stage counts as not ok
     const added = results.reduce((n, r) => n + r.added, 0);
     const announcements = results.reduce((n, r) => n + r.announcements, 0);
     const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);

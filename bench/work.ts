@@ -25,7 +25,7 @@ import { ensureTable } from '../functions/store/create-table';
 import { Store } from '../functions/store/repository';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { startTestServer } from '../test/support/http-server';
-import { median } from './bundles';
+import { median } from '../functions/detection/stats';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;

@@ -1,6 +1,7 @@
 import { toErrorDetail } from '../core/errors';
 import { deliverPending, type DeliveryResult } from '../alerting/deliver';
 import type { SourceConfig } from '../sources/config';
+import { runBounded } from '../sources/politeness';
 import { runSource, type PipelineDeps, type SourceRunResult } from './run-source';
 
 export interface RunSummary {
@@ -9,20 +10,6 @@ export interface RunSummary {
   /** Alerts from earlier runs that were still pending and were retried now. */
   retried: DeliveryResult[];
   failed: string[];
-}
-
-/** Runs `tasks` with at most `limit` in flight; results keep the input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 /**
@@ -37,15 +24,14 @@ export async function runSources(
   options: { concurrency?: number } = {},
 ): Promise<RunSummary> {
   const enabled = sources.filter((s) => s.enabled);
-  const results = await mapBounded(enabled, options.concurrency ?? 8, async (source) => {
-    try {
-      return await runSource(source, runAt, deps);
-    } catch (error) {
-      // Store trouble (throttling, conflicts): the source failed this run and will be retried.
-      const detail = toErrorDetail(error, 'store');
-      deps.log?.({ event: 'source-run', sourceId: source.id, outcome: 'failed', error: detail.message });
-      return { sourceId: source.id, outcome: 'failed', added: 0, revised: 0, announcements: 0, evaluations: [], alerts: [], deliveries: [], error: detail } satisfies SourceRunResult;
-    }
+  const settled = await runBounded(enabled, options.concurrency ?? 8, (source) => runSource(source, runAt, deps));
+  const results = settled.map((outcome, i): SourceRunResult => {
+    if (outcome.ok) return outcome.value;
+    // Store trouble (throttling, conflicts): the source failed this run and will be retried.
+    const detail = toErrorDetail(outcome.error, 'store');
+    const sourceId = enabled[i]!.id;
+    deps.log?.({ event: 'source-run', sourceId, outcome: 'failed', error: detail.message });
+    return { sourceId, outcome: 'failed', added: 0, revised: 0, announcements: 0, evaluations: [], alerts: [], deliveries: [], error: detail };
   });
   const retried = await deliverPending(deps);
   const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'suspect' || r.error).map((r) => r.sourceId);
