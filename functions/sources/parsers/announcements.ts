@@ -1,8 +1,10 @@
 import type { Announcement } from '../../core/model';
 import { stableId } from '../../core/hash';
-import type { SourceConfig } from '../config';
+import type { FigurePattern, SourceConfig } from '../config';
 import { capText, cleanText } from '../text';
 import { DEFAULT_TOPICS, matchTopics } from '../topics';
+import { extractFigures, mergeFigures, type FoundFigure } from './prose';
+import type { ParseResult } from './types';
 
 export interface AnnouncementDraft {
   /** The item's own identity: guid, Atom id, URL, or an id taken from the URL. */
@@ -37,5 +39,34 @@ export function toAnnouncement(draft: AnnouncementDraft, source: SourceConfig, s
     excerpt: capText(text, excerptLength),
     snapshotId,
     ...(topics.length > 0 ? { topics } : {}),
+  };
+}
+
+/**
+ * What the item parsers (feed, html-list) collect: an announcement per readable item, the figures its
+ * text holds (when the source declares patterns), and the items or figures skipped, with the first as
+ * evidence for the layout check.
+ */
+export function announcementCollector(source: SourceConfig, snapshotId: string, excerptLength: number, figurePatterns: FigurePattern[]) {
+  const announcements: Announcement[] = [];
+  const figures: FoundFigure[] = [];
+  let skipped = 0;
+  let skippedExample: string | undefined;
+  const skip = (why: string) => {
+    skipped++;
+    skippedExample ??= why;
+  };
+  return {
+    skip,
+    add(draft: AnnouncementDraft, where: string): void {
+      announcements.push(toAnnouncement(draft, source, snapshotId, excerptLength));
+      if (figurePatterns.length === 0) return;
+      const outcome = extractFigures(`${draft.title}. ${draft.text}`, draft.publishedAt, source, snapshotId, figurePatterns);
+      figures.push(...outcome.figures);
+      for (let i = 0; i < outcome.skipped; i++) skip(`${where}: ${outcome.skippedExample ?? 'figure not readable'}`);
+    },
+    result(rows: number): ParseResult {
+      return { rows, observations: mergeFigures(figures), announcements, skipped, ...(skippedExample !== undefined ? { skippedExample } : {}) };
+    },
   };
 }

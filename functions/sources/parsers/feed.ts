@@ -1,13 +1,11 @@
 import { load, type Cheerio } from 'cheerio/slim';
 import type { Element } from 'domhandler';
 import { SourceError, excerpt } from '../../core/errors';
-import type { Announcement } from '../../core/model';
 import type { ParserOf } from '../config';
 import { documentText, type FetchedDocument } from '../document';
 import { parseInstant } from '../normalize';
 import { htmlToText } from '../text';
-import { primaryLanguage, toAnnouncement, type AnnouncementDraft } from './announcements';
-import { extractFigures, mergeFigures, type FoundFigure } from './prose';
+import { announcementCollector, primaryLanguage } from './announcements';
 import type { ParseContext, ParseResult } from './types';
 
 /**
@@ -60,14 +58,7 @@ export function parseFeed(document: FetchedDocument, context: ParseContext): Par
   const feedLanguage = primaryLanguage(isAtom ? root.attr('xml:lang') : $('channel').first().children('language').text());
   const items = isAtom ? root.children('entry') : $('item');
 
-  const announcements: Announcement[] = [];
-  const figures: FoundFigure[] = [];
-  let skipped = 0;
-  let skippedExample: string | undefined;
-  const skip = (why: string) => {
-    skipped++;
-    skippedExample ??= why;
-  };
+  const collected = announcementCollector(source, snapshotId, options.excerptLength, options.figures);
 
   items.each((index, element) => {
     const item = $(element);
@@ -79,7 +70,7 @@ export function parseFeed(document: FetchedDocument, context: ParseContext): Par
     const rawDate = isAtom ? childText(item, 'published', 'updated') : childText(item, 'pubDate', 'dc:date', 'published', 'updated');
     const body = isAtom ? childText(item, 'content', 'summary') : childText(item, 'content:encoded', 'description');
     if (title === '' || rawId === '' || !url) {
-      skip(`${where}: no ${title === '' ? 'title' : 'link or id'}`);
+      collected.skip(`${where}: no ${title === '' ? 'title' : 'link or id'}`);
       return;
     }
     const publishedAt = rawDate ? parseInstant(rawDate, source.timeZone) : document.fetchedAt || undefined;
@@ -89,20 +80,8 @@ export function parseFeed(document: FetchedDocument, context: ParseContext): Par
     }
     const language = primaryLanguage(isAtom ? (item.attr('xml:lang') ?? undefined) : childText(item, 'dc:language')) ?? feedLanguage ?? source.languages[0] ?? 'und';
     const plain = htmlToText(body);
-    const draft: AnnouncementDraft = { rawId, title, url, publishedAt, language, text: plain };
-    announcements.push(toAnnouncement(draft, source, snapshotId, options.excerptLength));
-    if (options.figures.length > 0) {
-      const outcome = extractFigures(`${title}. ${plain}`, publishedAt, source, snapshotId, options.figures);
-      figures.push(...outcome.figures);
-      for (let i = 0; i < outcome.skipped; i++) skip(`${where}: ${outcome.skippedExample ?? 'figure not readable'}`);
-    }
+    collected.add({ rawId, title, url, publishedAt, language, text: plain }, where);
   });
 
-  return {
-    rows: items.length,
-    observations: mergeFigures(figures),
-    announcements,
-    skipped,
-    ...(skippedExample !== undefined ? { skippedExample } : {}),
-  };
+  return collected.result(items.length);
 }

@@ -1,12 +1,10 @@
 import { load } from 'cheerio/slim';
 import { SourceError, excerpt } from '../../core/errors';
-import type { Announcement } from '../../core/model';
 import type { ParserOf } from '../config';
 import { documentText, type FetchedDocument } from '../document';
 import { parseCalendarDate, parseInstant, zonedInstant } from '../normalize';
 import { cleanText } from '../text';
-import { primaryLanguage, toAnnouncement } from './announcements';
-import { extractFigures, mergeFigures, type FoundFigure } from './prose';
+import { announcementCollector, primaryLanguage } from './announcements';
 import type { ParseContext, ParseResult } from './types';
 
 /**
@@ -34,14 +32,7 @@ export function parseHtmlList(document: FetchedDocument, context: ParseContext):
   const idPattern = options.idPattern !== undefined ? new RegExp(options.idPattern, 'u') : undefined;
   const items = $(options.items);
 
-  const announcements: Announcement[] = [];
-  const figures: FoundFigure[] = [];
-  let skipped = 0;
-  let skippedExample: string | undefined;
-  const skip = (why: string) => {
-    skipped++;
-    skippedExample ??= why;
-  };
+  const collected = announcementCollector(source, snapshotId, options.excerptLength, options.figures);
 
   items.each((index, element) => {
     const item = $(element);
@@ -55,7 +46,7 @@ export function parseHtmlList(document: FetchedDocument, context: ParseContext):
       url = undefined;
     }
     if (title === '' || !url || !/^https?:/.test(url)) {
-      skip(`${where}: no ${title === '' ? 'title' : 'link'}`);
+      collected.skip(`${where}: no ${title === '' ? 'title' : 'link'}`);
       return;
     }
     let publishedAt = document.fetchedAt;
@@ -73,21 +64,8 @@ export function parseHtmlList(document: FetchedDocument, context: ParseContext):
     }
     const text = options.excerpt !== undefined ? cleanText(within(item, options.excerpt).text()) : '';
     const rawId = idPattern ? (url.match(idPattern)?.[1] ?? url) : url;
-    announcements.push(
-      toAnnouncement({ rawId: `${new URL(url).host}:${rawId}`, title, url, publishedAt, language, text }, source, snapshotId, options.excerptLength),
-    );
-    if (options.figures.length > 0) {
-      const outcome = extractFigures(`${title}. ${text}`, publishedAt, source, snapshotId, options.figures);
-      figures.push(...outcome.figures);
-      for (let i = 0; i < outcome.skipped; i++) skip(`${where}: ${outcome.skippedExample ?? 'figure not readable'}`);
-    }
+    collected.add({ rawId: `${new URL(url).host}:${rawId}`, title, url, publishedAt, language, text }, where);
   });
 
-  return {
-    rows: items.length,
-    observations: mergeFigures(figures),
-    announcements,
-    skipped,
-    ...(skippedExample !== undefined ? { skippedExample } : {}),
-  };
+  return collected.result(items.length);
 }
