@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadSourcesFile } from '../functions/sources/config';
-import { compileSourcesFile } from '../functions/sources/compile';
+import { loadSourcesFileWithSettings } from '../functions/sources/config';
+import { serializeCompiledSources } from '../functions/sources/compiled';
 import { BorderwatchStack } from './borderwatch-stack';
 import { PROJECT_ROOT, readAppConfig } from './config';
 
@@ -34,11 +34,12 @@ export interface BuildAppOptions {
  */
 export function buildApp(app: App, options: BuildAppOptions = {}): BorderwatchStack {
   const config = readAppConfig(app.node);
-  const sources = loadSourcesFile(config.sourcesFile);
+  const sourcesFile = loadSourcesFileWithSettings(config.sourcesFile);
+  const { sources } = sourcesFile;
   // The functions get the compiled file (validated, defaults applied): they read it without the schema library.
   mkdirSync(app.outdir, { recursive: true });
   const compiledSourcesFile = join(app.outdir, 'borderwatch-sources.compiled.json');
-  writeFileSync(compiledSourcesFile, compileSourcesFile(config.sourcesFile));
+  writeFileSync(compiledSourcesFile, serializeCompiledSources(sourcesFile));
   const stack = new BorderwatchStack(app, 'Borderwatch', {
     description: 'borderwatch: watches official border statistics and announcements and alerts on anomalies',
     sources,
