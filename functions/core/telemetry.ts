@@ -20,5 +20,4 @@ export type MetricName =
 export type LogFn = (event: Record<string, unknown>) => void;
 export type MetricFn = (name: MetricName, value: number, unit: MetricUnit) => void;
 
-export const noLog: LogFn = () => undefined;
 export const noMetric: MetricFn = () => undefined;
