@@ -217,4 +217,33 @@ describe('fetch worker', () => {
       ['other-host', 'ok'],
     ]);
   });
+
+  it('drops a job it can never run (not JSON, or a source no longer in the file) with a log line naming why, and stores nothing', async () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const fetch = makeFetch({ sources: [source({ url: server.url('/never.csv') })], store: ctx.store, clock, fetchOptions: testFetchOptions, log: (e) => logged.push(e) });
+    const result = await fetch({
+      Records: [
+        { messageId: 'a', body: '{"sourceId": 42}' },
+        { messageId: 'b', body: JSON.stringify({ sourceId: 'removed-source', runAt: '2022-09-23T06:00:00Z' }) },
+      ],
+    });
+    expect(result).toEqual({ batchItemFailures: [], results: [] });
+    expect(logged).toEqual([
+      { event: 'fetch-job-failed', messageId: 'a', error: 'fetch job needs a sourceId and an ISO runAt: "{\\"sourceId\\": 42}"' },
+      { event: 'fetch-job-dropped', messageId: 'b', sourceId: 'removed-source', reason: 'unknown source' },
+    ]);
+    expect(server.hits('/never.csv')).toBe(0);
+    expect((await ctx.store.listSnapshots('removed-source')).items).toEqual([]);
+  });
+
+  it('skips a snapshot of a source no longer in the file, recording nothing', async () => {
+    server.route('/gone-source.csv', serveText(dailyCsv(week)));
+    const old = source({ id: 'old-source', url: server.url('/gone-source.csv'), series: [{ id: 'old.series', unit: 'persons', granularity: 'day' }] });
+    await makeFetch({ sources: [old], store: ctx.store, clock, fetchOptions: testFetchOptions })({ Records: [{ messageId: '1', body: JSON.stringify({ sourceId: 'old-source', runAt: '2022-09-22T06:00:00Z' }) }] });
+    const logged: Array<Record<string, unknown>> = [];
+    const detect = makeDetect({ sources: [], store: ctx.store, clock, log: (e) => logged.push(e) });
+    expect(await detect(await stream.next(isSnapshot))).toEqual({ batchItemFailures: [] });
+    expect(logged).toContainEqual({ event: 'detect-skipped', sourceId: 'old-source', reason: 'source not in the sources file' });
+    expect((await ctx.store.getSeriesState('old.series')).version).toBe(0);
+  });
 });
