@@ -20,7 +20,7 @@ import { parserFor } from '../functions/sources/parsers';
 import { HostLimiter, runBounded } from '../functions/sources/politeness';
 import { fixedClock } from '../functions/core/clock';
 import { median } from '../functions/detection/stats';
-import { fetchAndStore } from '../functions/pipeline/fetch-stage';
+import { fetchAndStore } from '../functions/pipeline/run-source';
 import { ensureTable } from '../functions/store/create-table';
 import { Store } from '../functions/store/repository';
 import { startDynamoDbLocal } from '../local/dynamodb-local';

@@ -11,6 +11,7 @@ import { PROJECT_ROOT, readAppConfig } from './config';
 export interface FunctionEntries {
   readonly dispatch: string;
   readonly fetch: string;
+  readonly parse: string;
   readonly detect: string;
   readonly publish: string;
 }
@@ -18,6 +19,7 @@ export interface FunctionEntries {
 export const DEFAULT_ENTRIES: FunctionEntries = {
   dispatch: resolve(PROJECT_ROOT, 'functions/dispatch/handler.ts'),
   fetch: resolve(PROJECT_ROOT, 'functions/fetch/handler.ts'),
+  parse: resolve(PROJECT_ROOT, 'functions/parse/handler.ts'),
   detect: resolve(PROJECT_ROOT, 'functions/detect/handler.ts'),
   publish: resolve(PROJECT_ROOT, 'functions/publish/handler.ts'),
 };

@@ -53,7 +53,9 @@ export class BorderwatchStack extends Stack {
       sourcesFile: props.sourcesFile,
       dispatchEntry: props.entries.dispatch,
       fetchEntry: props.entries.fetch,
+      parseEntry: props.entries.parse,
       table: this.store.table,
+      documents: this.store.documents,
       contactUrl: props.contactUrl,
       logRetention: props.logRetention,
       ...(props.maxConcurrentFetches ? { maxConcurrentFetches: props.maxConcurrentFetches } : {}),
@@ -74,6 +76,7 @@ export class BorderwatchStack extends Stack {
         { id: 'SchedulerDeadLetterQueue', queue: this.scraping.schedulerDeadLetterQueue },
         { id: 'FailedRunQueue', queue: this.scraping.failedRunQueue },
         { id: 'FetchDeadLetterQueue', queue: this.scraping.fetchDeadLetterQueue },
+        { id: 'ParseFailureQueue', queue: this.scraping.parseFailureQueue },
         { id: 'DetectFailureQueue', queue: this.detection.detectFailureQueue },
         { id: 'PublishFailureQueue', queue: this.detection.publishFailureQueue },
         { id: 'SweeperDeadLetterQueue', queue: this.detection.sweeperDeadLetterQueue },
@@ -82,6 +85,7 @@ export class BorderwatchStack extends Stack {
       functions: [
         { id: 'DispatchFunction', function: this.scraping.dispatchFunction },
         { id: 'FetchFunction', function: this.scraping.fetchFunction },
+        { id: 'ParseFunction', function: this.scraping.parseFunction },
         { id: 'DetectFunction', function: this.detection.detectFunction },
         { id: 'PublishFunction', function: this.detection.publishFunction },
         { id: 'QueryFunction', function: this.queryApi.function },
@@ -94,6 +98,7 @@ export class BorderwatchStack extends Stack {
 
     new CfnOutput(this, 'QueryApiUrl', { value: this.queryApi.url });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
+    new CfnOutput(this, 'DocumentBucketName', { value: this.store.documents.bucketName });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.alertTopic.topicArn });
     new CfnOutput(this, 'OperatorTopicArn', { value: this.alerting.operatorTopic.topicArn });
     new CfnOutput(this, 'FailedRunQueueUrl', { value: this.scraping.failedRunQueue.queueUrl });

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LocalNotifier, RoutingNotifier, SnsNotifier, type Notifier } from '../functions/alerting/notifier';
 import { ensureTable } from '../functions/store/create-table';
+import { FileDocumentArchive, type DocumentArchive } from '../functions/store/document-archive';
 import { Store } from '../functions/store/repository';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 
@@ -13,6 +14,8 @@ export interface LocalEnvironment {
   ddb: DynamoDbLocal;
   store: Store;
   notifier: Notifier;
+  /** Changed documents, as fetched (`.borderwatch/documents`); none for an in-memory environment. */
+  archive?: DocumentArchive;
   outboxPath: string;
   close(): Promise<void>;
 }
@@ -42,5 +45,6 @@ export async function openLocalEnvironment(options: { inMemory?: boolean; outbox
     topicArn ? new SnsNotifier(sns, topicArn) : local,
     operatorTopicArn ? new SnsNotifier(sns, operatorTopicArn) : local,
   );
-  return { ddb, store, notifier, outboxPath, close: () => ddb.stop() };
+  const archive = options.inMemory ? {} : { archive: new FileDocumentArchive(join(LOCAL_HOME, 'documents')) };
+  return { ddb, store, notifier, outboxPath, ...archive, close: () => ddb.stop() };
 }

@@ -18,6 +18,7 @@ export async function runOnce(options: { sourcesFile: string; print?: (text: str
       notifier: env.notifier,
       clock: systemClock,
       fetchOptions,
+      ...(env.archive ? { archive: env.archive } : {}),
     });
     print(formatSummary(summary, env.outboxPath));
     return summary;

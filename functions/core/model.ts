@@ -38,6 +38,8 @@ export interface Snapshot {
   outcome: SnapshotOutcome;
   parseSummary?: ParseSummary;
   error?: ErrorDetail;
+  /** Where the raw document is archived (deployed: the documents bucket), for changed documents. */
+  documentKey?: string;
   /** For failed/suspect snapshots: the first bytes of the document, as evidence. */
   sample?: string;
   /**

@@ -1,10 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { systemClock } from '../core/clock';
 import { parseFetchJob } from '../dispatch/jobs';
-import { fetchAndStore, type FetchStageDeps, type FetchStageResult } from '../pipeline/fetch-stage';
+import { fetchAndHandOver, type HandOverDeps } from '../pipeline/fetch-stage';
+import type { FetchStageResult } from '../pipeline/run-record';
 import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
 import type { SourceConfig } from '../sources/config';
 import { fetchOptionsFor } from '../sources/fetcher';
+import { S3DocumentArchive } from '../store/document-archive';
 import { Store } from '../store/repository';
 
 /** The part of an SQS event the worker reads. */
@@ -16,12 +19,13 @@ export interface SqsBatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
 
-export interface FetchWorkerDeps extends FetchStageDeps {
+export interface FetchWorkerDeps extends HandOverDeps {
   sources: SourceConfig[];
 }
 
 /**
- * The fetch worker: one message, one source, one fetch stage. A failed fetch is reported as a failed
+ * The fetch worker: one message, one source, one fetch stage. A changed document goes to the archive
+ * and is handed to the parse function through the table's stream, so this bundle has no parsers. A failed fetch is reported as a failed
  * batch item, so SQS retries it (and, after the queue's limit, moves it to the dead-letter queue)
  * while the rest of the batch is kept. On a FIFO queue a failure also fails the messages after it in
  * the same group (the same host), which must not overtake it.
@@ -47,7 +51,7 @@ export function makeHandler(deps: FetchWorkerDeps) {
           deps.log?.({ event: 'fetch-job-dropped', messageId: record.messageId, sourceId: job.sourceId, reason: 'unknown source' });
           continue;
         }
-        const result = await fetchAndStore(source, job.runAt, deps);
+        const result = await fetchAndHandOver(source, job.runAt, deps);
         results.push(result);
         // A suspect layout is not retried: the evidence is stored and the operators are alerted; a retry would see the same page.
         failed = result.outcome === 'failed';
@@ -70,6 +74,7 @@ export const handler = lambdaHandler<SqsEvent, SqsBatchResponse>('fetch', (telem
   const run = makeHandler({
     sources,
     store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
+    archive: new S3DocumentArchive(new S3Client({}), requiredEnv('DOCUMENT_BUCKET')),
     clock: systemClock,
     // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
     fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),

@@ -4,22 +4,38 @@ import { noMetric } from '../core/telemetry';
 import { deliver, type DeliveryResult } from '../alerting/deliver';
 import type { Notifier } from '../alerting/notifier';
 import type { SourceConfig } from '../sources/config';
+import type { DocumentArchive } from '../store/document-archive';
 import { detectSeries, type EvaluationSummary } from './detect-stage';
-import { fetchAndStore, type FetchStageDeps } from './fetch-stage';
+import { archiveDocument, fetchStage, type FetchStageDeps } from './fetch-stage';
+import { parseStage } from './parse-stage';
+import type { FetchStageResult } from './run-record';
 
 /**
- * The three stages of borderwatch, composed in one process: fetch and store, detect, publish. On AWS
+ * The stages of borderwatch, composed in one process: fetch, parse and store, detect, publish. On AWS
  * they run in separate functions (a queue between dispatch and fetch, DynamoDB Streams between fetch,
- * detect and publish); locally, in the demo and in tests, `runSource` runs them one after another.
+ * parse, detect and publish); locally, in the demo and in tests, `runSource` runs them one after another.
  */
-export interface PipelineDeps extends FetchStageDeps {
+export interface InlineFetchDeps extends FetchStageDeps {
+  /** Where changed documents are kept; without one, only their hash and a sample of failures are. */
+  archive?: DocumentArchive;
+}
+
+export interface PipelineDeps extends InlineFetchDeps {
   notifier: Notifier;
+}
+
+/** Fetch and parse stages in one process, the document passed in memory (and archived, given an archive). */
+export async function fetchAndStore(source: SourceConfig, runAt: string, deps: InlineFetchDeps): Promise<FetchStageResult> {
+  const outcome = await fetchStage(source, runAt, deps);
+  if ('done' in outcome) return outcome.done;
+  if (deps.archive) await archiveDocument(deps.archive, outcome.handover, outcome.document.body);
+  return parseStage(outcome.run, outcome.document, outcome.handover.provenance, deps);
 }
 
 export interface SourceRunResult {
   sourceId: string;
   /** `skipped`: this scheduled run of the source was already completed (a retried invocation). */
-  outcome: Snapshot['outcome'] | 'skipped';
+  outcome: FetchStageResult['outcome'];
   snapshotId?: string;
   added: number;
   revised: number;

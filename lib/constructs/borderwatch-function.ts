@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../config';
@@ -124,6 +125,29 @@ export class BorderwatchFunction extends NodejsFunction {
           resources: [table.encryptionKey.keyArn],
           // Only DynamoDB may use the key on the function's behalf; the function cannot decrypt directly.
           conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+
+  /**
+   * Sets DOCUMENT_BUCKET and grants exactly one object action under `documents/`: PutObject to the
+   * fetch function (which never reads), GetObject to the parse function (which never writes), with
+   * the bucket's key usable through S3 only.
+   */
+  bindDocumentArchive(bucket: IBucket, access: 'write' | 'read'): void {
+    this.addEnvironment('DOCUMENT_BUCKET', bucket.bucketName);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: [access === 'write' ? 's3:PutObject' : 's3:GetObject'], resources: [bucket.arnForObjects('documents/*')] }));
+    const cfnBucket = bucket.node.defaultChild;
+    if (cfnBucket instanceof CfnResource && this.role) {
+      acknowledgeArnWildcard(this.role, cfnBucket, '/documents/*', `${this.node.id} ${access === 'write' ? 'writes' : 'reads'} archived documents, whose keys (source and content hash) are only known at run time; the grant is limited to the documents/ prefix of this one bucket.`);
+    }
+    if (bucket.encryptionKey) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: access === 'write' ? ['kms:GenerateDataKey'] : ['kms:Decrypt'],
+          resources: [bucket.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
         }),
       );
     }

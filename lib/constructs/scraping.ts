@@ -1,11 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SourceConfig } from '../../functions/sources/config';
 import { groupSourcesBySchedule, scheduleConstructId } from '../schedules';
@@ -20,7 +23,11 @@ export interface ScrapingProps {
   readonly sourcesFile: string;
   readonly dispatchEntry: string;
   readonly fetchEntry: string;
+  readonly parseEntry: string;
+  /** The table, with its stream: hand-overs from fetch to parse travel through it. */
   readonly table: ITable;
+  /** The document archive: the fetch function writes changed documents, the parse function reads them. */
+  readonly documents: IBucket;
   /** Goes into the User-Agent so source owners can reach the operators. */
   readonly contactUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -40,10 +47,16 @@ export interface ScrapingProps {
  * - Scheduler could not invoke the dispatcher: the schedule retries, then `schedulerDeadLetterQueue`.
  * - The dispatcher failed (e.g. the queue refused jobs): Lambda retries, then `failedRunQueue`.
  * - A fetch job failed three times: SQS moves it to `fetchDeadLetterQueue`.
+ * - A hand-over the parse function could not process after retries: `parseFailureQueue`.
+ * Fetching and parsing are two functions: the fetch worker archives a changed document and writes a
+ * hand-over item (`FETCHED#…`), whose stream record starts the parse function. Each bundle then holds
+ * only its half (the HTTP client, or the parsers), and a document can be parsed again from the archive.
  */
 export class Scraping extends Construct {
   readonly dispatchFunction: BorderwatchFunction;
   readonly fetchFunction: BorderwatchFunction;
+  readonly parseFunction: BorderwatchFunction;
+  readonly parseFailureQueue: DeadLetterQueue;
   readonly fetchQueue: sqs.Queue;
   readonly schedules: scheduler.Schedule[] = [];
   readonly schedulerDeadLetterQueue: DeadLetterQueue;
@@ -87,7 +100,7 @@ export class Scraping extends Construct {
 
     this.fetchFunction = new BorderwatchFunction(this, 'FetchFunction', {
       entry: props.fetchEntry,
-      description: 'Fetches, snapshots, parses and stores one source per job',
+      description: 'Fetches one source per job; archives a changed document and hands it to the parse function',
       timeout: fetchTimeout,
       memorySize: 512,
       logRetention: props.logRetention,
@@ -95,6 +108,7 @@ export class Scraping extends Construct {
       environment: { USER_AGENT_CONTACT: props.contactUrl },
     });
     this.fetchFunction.bindTable(props.table);
+    this.fetchFunction.bindDocumentArchive(props.documents, 'write');
     this.fetchFunction.addEventSource(
       new SqsEventSource(this.fetchQueue, {
         batchSize: 5,
@@ -102,6 +116,36 @@ export class Scraping extends Construct {
         maxConcurrency: Math.max(2, props.maxConcurrentFetches ?? 10),
       }),
     );
+
+    this.parseFailureQueue = new DeadLetterQueue(this, 'ParseFailureQueue', { holds: 'stream batches of hand-overs the parse function could not process' });
+    this.parseFunction = new BorderwatchFunction(this, 'ParseFunction', {
+      entry: props.parseEntry,
+      description: 'Parses an archived document, stores its observations and announcements, writes its snapshot',
+      timeout: Duration.minutes(1),
+      memorySize: 512,
+      logRetention: props.logRetention,
+      bundledFiles: sourcesFile,
+    });
+    this.parseFunction.bindTable(props.table);
+    this.parseFunction.bindDocumentArchive(props.documents, 'read');
+    this.parseFunction.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 10,
+        // The handler stops at the first failed record and reports it: Lambda retries from there.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(this.parseFailureQueue),
+        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('FETCHED#') } } } })],
+      }),
+    );
+    Validations.of(this.parseFunction.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, which the stream event source needs, has no resource-level permissions (it can only be granted on "*"); every other stream action is granted on this table\'s stream ARN alone.',
+    });
 
     // One role for all source schedules.
     const schedulerRole = schedulerRoleFor(this, 'SchedulerRole', this.dispatchFunction, 'Lets EventBridge Scheduler invoke the dispatcher and dead-letter what it cannot');

@@ -90,4 +90,16 @@ describe('what Lambda code loads at import', () => {
       expect(lazy.some(fromPackage(name)), name).toBe(true);
     }
   });
+
+  it('the fetch function carries the HTTP client and no parser; the parse function the parsers and no HTTP client', async () => {
+    const fetch = await reach('functions/fetch/handler.ts');
+    const parse = await reach('functions/parse/handler.ts');
+    const all = (r: { eager: string[]; lazy: string[] }) => [...r.eager, ...r.lazy];
+    expect(fetch.eager.some(fromPackage('undici'))).toBe(true);
+    for (const name of ['cheerio', 'htmlparser2', 'entities', 'css-select']) expect(all(fetch).filter(fromPackage(name)), name).toEqual([]);
+    expect(all(fetch).filter((path) => path.includes('functions/sources/parsers/'))).toEqual([]);
+    expect(all(parse).filter(fromPackage('undici'))).toEqual([]);
+    expect(all(parse).filter((path) => path.endsWith('functions/sources/fetcher.ts'))).toEqual([]);
+    expect(parse.lazy.some(fromPackage('cheerio'))).toBe(true);
+  });
 });

@@ -41,7 +41,7 @@ describe('functions', () => {
   it('all run Node.js 24 on arm64 with explicit memory and timeout', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
     const ours = functions.filter((f) => f.Properties.Handler === 'index.handler');
-    expect(ours).toHaveLength(5); // dispatch, fetch, detect, publish, query
+    expect(ours).toHaveLength(6); // dispatch, fetch, parse, detect, publish, query
     for (const fn of ours) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
       expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(256);
@@ -57,7 +57,14 @@ describe('functions', () => {
       FETCH_QUEUE_URL: { Ref: stack.getLogicalId(stack.scraping.fetchQueue.node.defaultChild as any) },
       NODE_OPTIONS: '--enable-source-maps',
     });
-    expect(env(stack.scraping.fetchFunction)).toEqual({ TABLE_NAME: tableRef(), USER_AGENT_CONTACT: 'https://github.com/borderwatch/borderwatch', NODE_OPTIONS: '--enable-source-maps' });
+    const bucket = { Ref: stack.getLogicalId(stack.store.documents.node.defaultChild as any) };
+    expect(env(stack.scraping.fetchFunction)).toEqual({
+      TABLE_NAME: tableRef(),
+      DOCUMENT_BUCKET: bucket,
+      USER_AGENT_CONTACT: 'https://github.com/borderwatch/borderwatch',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(env(stack.scraping.parseFunction)).toEqual({ TABLE_NAME: tableRef(), DOCUMENT_BUCKET: bucket, NODE_OPTIONS: '--enable-source-maps' });
     expect(env(stack.detection.detectFunction)).toEqual({ TABLE_NAME: tableRef(), NODE_OPTIONS: '--enable-source-maps' });
     expect(env(stack.detection.publishFunction)).toEqual({
       TABLE_NAME: tableRef(),
@@ -121,7 +128,43 @@ describe('fetch queue', () => {
   });
 });
 
+describe('document archive', () => {
+  it('is a private, SSL-only, versioned bucket encrypted with the store key (bucket key on) and retained', () => {
+    const [id, bucket] = only('AWS::S3::Bucket');
+    expect(id).toBe(stack.getLogicalId(stack.store.documents.node.defaultChild as any));
+    expect(bucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [stack.getLogicalId(stack.store.key.node.defaultChild as any), 'Arn'] } } },
+        ],
+      },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' })] },
+    });
+    const [, policy] = only('AWS::S3::BucketPolicy');
+    const statements = policy.Properties.PolicyDocument.Statement as any[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }));
+  });
+});
+
 describe('stream consumers', () => {
+  it('the parse function reads only new hand-overs from the table stream, and hands batches it cannot process to a failure queue', () => {
+    const pattern = new Capture();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: stack.getLogicalId(stack.scraping.parseFunction.node.defaultChild as any) },
+      EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.store.table.node.defaultChild as any), 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: pattern }] },
+      DestinationConfig: { OnFailure: { Destination: ref(stack.getLogicalId(stack.scraping.parseFailureQueue.node.defaultChild as any)) } },
+    });
+    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'FETCHED#' }] } } } });
+  });
+
   it('the detect function reads only new ok snapshots from the table stream, and hands batches it cannot judge to a failure queue', () => {
     const pattern = new Capture();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -289,8 +332,8 @@ describe('alerting', () => {
 describe('queues', () => {
   it('are all encrypted and SSL-only, and the failure queues keep messages for 14 days', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-    // the fetch queue; failure queues: scheduler DLQ, failed-run, fetch DLQ, detect, publish, sweeper, three subscription DLQs
-    expect(Object.keys(queues)).toHaveLength(10);
+    // the fetch queue; failure queues: scheduler DLQ, failed-run, fetch DLQ, parse, detect, publish, sweeper, three subscription DLQs
+    expect(Object.keys(queues)).toHaveLength(11);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Resource[];
     const fetchQueue = stack.getLogicalId(stack.scraping.fetchQueue.node.defaultChild as any);
     for (const [id, queue] of Object.entries(queues)) {
@@ -309,9 +352,9 @@ describe('alarms', () => {
     const operatorTopic = { Ref: stack.getLogicalId(stack.alerting.operatorTopic.node.defaultChild as any) };
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     const queueAlarms = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(queueAlarms).toHaveLength(9);
+    expect(queueAlarms).toHaveLength(10);
     const errorAlarms = alarms.filter((a) => ['Errors', 'Throttles'].includes(a.Properties.MetricName) && a.Properties.Namespace === 'AWS/Lambda');
-    expect(errorAlarms).toHaveLength(10); // five functions, errors and throttles
+    expect(errorAlarms).toHaveLength(12); // six functions, errors and throttles
     for (const alarm of [...queueAlarms, ...errorAlarms]) {
       expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [operatorTopic], OKActions: [operatorTopic] });
     }
@@ -348,7 +391,7 @@ describe('IAM', () => {
 
   it('grants on no bare "*" resource but dynamodb:ListStreams, which has no resource-level permissions', () => {
     const bare = statements().filter((s) => [s.Resource].flat().includes('*'));
-    expect(bare.map((s) => s.Action)).toEqual(['dynamodb:ListStreams', 'dynamodb:ListStreams']); // detect and publish
+    expect(bare.map((s) => s.Action)).toEqual(['dynamodb:ListStreams', 'dynamodb:ListStreams', 'dynamodb:ListStreams']); // parse, detect and publish
   });
 
   it('lets the functions touch items but not scan or manage the table', () => {
@@ -356,6 +399,21 @@ describe('IAM', () => {
     const tableStatement = statements().find((s) => JSON.stringify(s.Resource).includes(table));
     expect(tableStatement.Action).not.toContain('dynamodb:Scan');
     expect(tableStatement.Action.every((a: string) => /^dynamodb:(Get|BatchGet|Query|ConditionCheck|Put|Update|Delete|BatchWrite)Item$|^dynamodb:Query$/.test(a))).toBe(true);
+  });
+
+  it('lets the fetch function only put and the parse function only get archived documents, under documents/ of the one bucket', () => {
+    const bucket = stack.getLogicalId(stack.store.documents.node.defaultChild as any);
+    const onBucket = statements().filter((s) => JSON.stringify(s.Resource).includes(bucket));
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/documents/*']] };
+    expect(onBucket.map((s) => [s.Action, s.Resource])).toEqual([
+      ['s3:PutObject', objects],
+      ['s3:GetObject', objects],
+    ]);
+    const policyOf = (fn: { role?: { node: { tryFindChild(id: string): unknown } } }) =>
+      template.findResources('AWS::IAM::Policy')[stack.getLogicalId((fn.role!.node.tryFindChild('DefaultPolicy') as any).node.defaultChild)]!.Properties.PolicyDocument.Statement as any[];
+    const s3Key = (fn: Parameters<typeof policyOf>[0]) => policyOf(fn).filter((s) => s.Condition?.StringEquals?.['kms:ViaService']?.['Fn::Join']?.[1]?.[0] === 's3.');
+    expect(s3Key(stack.scraping.fetchFunction).map((s) => s.Action)).toEqual(['kms:GenerateDataKey']);
+    expect(s3Key(stack.scraping.parseFunction).map((s) => s.Action)).toEqual(['kms:Decrypt']);
   });
 
   it('lets the functions use the keys only through DynamoDB and SNS, except reading the table stream', () => {
@@ -371,7 +429,7 @@ describe('IAM', () => {
 
   it('gives every role its own policy and no managed policies', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role')) as Resource[];
-    expect(roles).toHaveLength(7); // five functions, the source schedules' role, the sweeper's role
+    expect(roles).toHaveLength(8); // six functions, the source schedules' role, the sweeper's role
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });

@@ -29,16 +29,37 @@ import { cdkJsonContext } from './helpers';
 type Handler = (event: unknown) => Promise<any>;
 
 interface Captured {
+  /** The document bucket: object key -> bytes. */
+  s3: Map<string, Buffer>;
   sqs: Array<{ QueueUrl: string; Entries: Array<{ Id: string; MessageBody: string; MessageGroupId: string; MessageDeduplicationId: string }> }>;
   sns: Array<Record<string, string>>;
 }
 
-/** Answers SendMessageBatch (SQS, JSON protocol) and Publish (SNS, query protocol) like AWS would. */
+/**
+ * Answers SendMessageBatch (SQS, JSON protocol), Publish (SNS, query protocol) and PutObject/GetObject
+ * (S3, REST, path-style as the SDK uses for an IP endpoint) like AWS would.
+ */
 async function startAwsStandIn(captured: Captured): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString();
+      const object = request.url?.match(/^\/documents-bucket\/([^?]+)/);
+      if (object && request.method === 'PUT') {
+        // S3 checks the SHA-256 the client declares; so does the stand-in.
+        const declared = request.headers['x-amz-checksum-sha256'];
+        const actual = createHash('sha256').update(raw).digest('base64');
+        if (declared !== actual) return void response.writeHead(400).end(`<Error><Code>BadDigest</Code><Message>${declared} != ${actual}</Message></Error>`);
+        captured.s3.set(decodeURIComponent(object[1]!), raw);
+        return void response.writeHead(200, { etag: '"e"', 'x-amz-checksum-sha256': actual }).end();
+      }
+      if (object && request.method === 'GET') {
+        const found = captured.s3.get(decodeURIComponent(object[1]!));
+        if (!found) return void response.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>');
+        return void response.writeHead(200, { 'content-length': String(found.length), etag: '"e"' }).end(found);
+      }
       const target = request.headers['x-amz-target'];
       if (target === 'AmazonSQS.SendMessageBatch') {
         const input = JSON.parse(body) as Captured['sqs'][number];
@@ -71,7 +92,7 @@ let aws: { url: string; server: Server };
 let ctx: Awaited<ReturnType<typeof freshStore>>;
 let stack: BorderwatchStack;
 let assembly: string;
-const captured: Captured = { sqs: [], sns: [] };
+const captured: Captured = { s3: new Map(), sqs: [], sns: [] };
 const savedEnv = { ...process.env };
 
 /** Where the cloud assembly holds a function's bundle: the asset named by its code's S3 key. */
@@ -121,6 +142,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
     AWS_ENDPOINT_URL_SQS: aws.url,
     AWS_ENDPOINT_URL_SNS: aws.url,
+    AWS_ENDPOINT_URL_S3: aws.url,
+    DOCUMENT_BUCKET: 'documents-bucket',
     TABLE_NAME: ctx.tableName,
     FETCH_QUEUE_URL: `${aws.url}/000000000000/fetch.fifo`,
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:alerts',
@@ -141,11 +164,13 @@ describe('the bundled functions, invoked as Lambda would', () => {
   it('carry a day with a surge from the schedule to one SNS publish', async () => {
     const dispatch = await load(stack.scraping.dispatchFunction);
     const fetch = await load(stack.scraping.fetchFunction);
+    const parse = await load(stack.scraping.parseFunction);
     const detect = await load(stack.detection.detectFunction);
     const publish = await load(stack.detection.publishFunction);
     const stream = streamReader(ctx.client, ctx.tableName);
     const snapshots = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('SNAP#') === true && r.dynamodb?.NewImage?.outcome?.S === 'ok';
     const alerts = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S === 'ALERT';
+    const handovers = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('FETCHED#') === true;
 
     const day = async (runAt: string) => {
       await dispatch({ runAt, sourceIds: ['se-finland'] });
@@ -153,6 +178,7 @@ describe('the bundled functions, invoked as Lambda would', () => {
       expect(batch.QueueUrl).toBe(process.env.FETCH_QUEUE_URL);
       const sqsEvent = { Records: batch.Entries.map((e) => ({ messageId: e.Id, body: e.MessageBody, attributes: { MessageGroupId: e.MessageGroupId } })) };
       expect(await fetch(sqsEvent)).toEqual({ batchItemFailures: [] });
+      expect(await parse(await stream.next(handovers))).toEqual({ batchItemFailures: [] });
       expect(await detect(await stream.next(snapshots))).toEqual({ batchItemFailures: [] });
       return publish(await stream.next(alerts));
     };
@@ -160,6 +186,9 @@ describe('the bundled functions, invoked as Lambda would', () => {
     await day('2022-09-22T06:00:00.000Z');
     expect(captured.sqs[0]!.Entries).toEqual([expect.objectContaining({ MessageGroupId: '127.0.0.1:' + new URL(site.url('/')).port })]);
     expect(captured.sns).toHaveLength(0);
+    // The fetch bundle archived the document through S3; the parse bundle read it back from there.
+    expect([...captured.s3.keys()]).toEqual([expect.stringMatching(/^documents\/se-finland\/[0-9a-f]{64}$/)]);
+    expect(captured.s3.values().next().value!.toString()).toBe(dailyCsv(week));
 
     site.route('/se.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
     expect(await day('2022-09-23T06:00:00.000Z')).toEqual({ batchItemFailures: [] });

@@ -63,7 +63,9 @@ describe('cdk-nag AWS Solutions checks', () => {
       'AwsSolutions-IAM5[Resource::*]',
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<DetectionPublishFunction[0-9A-F]{8}\.Arn>:\*\]$/),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ScrapingDispatchFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<StoreDocuments[0-9A-F]{8}\.Arn>\/documents\/\*\]$/),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<StoreTable[0-9A-F]{8}\.Arn>\/index\/\*\]$/),
+      'AwsSolutions-S1',
       'AwsSolutions-SQS3',
     ]);
     for (const ack of acks) {
@@ -71,8 +73,10 @@ describe('cdk-nag AWS Solutions checks', () => {
     }
     // Acknowledged on the narrowest construct, never the app or stack.
     for (const ack of acks) expect(ack.path.split('/').length).toBeGreaterThan(2);
-    // Every dead-letter queue acknowledges SQS3 for itself: 3 in scraping, 3 in detection, 3 subscriptions.
-    expect(acks.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(9);
+    // Every dead-letter queue acknowledges SQS3 for itself: 4 in scraping, 3 in detection, 3 subscriptions.
+    expect(acks.filter((a) => a.id === 'AwsSolutions-SQS3')).toHaveLength(10);
+    // Server access logs, on the document archive only.
+    expect(acks.filter((a) => a.id === 'AwsSolutions-S1').map((a) => a.path)).toEqual(['Borderwatch/Store/Documents']);
   });
 
   it('never acknowledges a wildcard action', () => {

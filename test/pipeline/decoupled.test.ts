@@ -2,9 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { makeHandler as makeDetect } from '../../functions/detect/handler';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler';
 import type { FetchJob, FetchQueue } from '../../functions/dispatch/jobs';
-import { makeHandler as makeFetch, type SqsEvent } from '../../functions/fetch/handler';
+import { makeHandler as makeFetchWorker, type FetchWorkerDeps, type SqsEvent } from '../../functions/fetch/handler';
+import { makeHandler as makeParse } from '../../functions/parse/handler';
 import { makeHandler as makePublish } from '../../functions/publish/handler';
 import type { StreamRecord } from '../../functions/runtime/streams';
+import { MemoryDocumentArchive } from '../support/archive';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
 import { dailyCsv, fixedClock, source, testFetchOptions, WEEK_BEFORE_SURGE } from '../support/pipeline';
@@ -27,6 +29,7 @@ class CapturingQueue implements FetchQueue {
 }
 
 // What the stack's event filters let through to each function.
+const isFetched = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('FETCHED#') === true;
 const isSnapshot = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('SNAP#') === true && r.dynamodb?.NewImage?.outcome?.S === 'ok';
 const isAlert = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S === 'ALERT';
 
@@ -36,6 +39,22 @@ let stream: ReturnType<typeof streamReader>;
 let clock: ReturnType<typeof fixedClock>;
 let notifier: RecordingNotifier;
 let queue: CapturingQueue;
+let archive: MemoryDocumentArchive;
+
+/**
+ * The fetch function followed by the parse function, as the stream between them would run it: what
+ * the fetch worker handed over (if anything) is parsed before the caller reads the stream on.
+ */
+function makeFetch(deps: Omit<FetchWorkerDeps, 'archive'>) {
+  const fetch = makeFetchWorker({ ...deps, archive });
+  const parse = makeParse({ sources: deps.sources, store: deps.store, clock: deps.clock, archive });
+  return async (event: SqsEvent) => {
+    const fetched = await fetch(event);
+    const parsed = await parse(await stream.next(isFetched));
+    expect(parsed.batchItemFailures).toEqual([]);
+    return { ...fetched, parsed: parsed.results };
+  };
+}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -47,6 +66,7 @@ beforeEach(async () => {
   clock = fixedClock('2022-09-22T06:00:00.000Z');
   notifier = new RecordingNotifier();
   queue = new CapturingQueue();
+  archive = new MemoryDocumentArchive();
 });
 afterEach(async () => {
   stream.close();
@@ -214,8 +234,9 @@ describe('fetch worker', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
     expect(result.results.map((r) => [r.sourceId, r.outcome])).toEqual([
       ['down', 'failed'],
-      ['other-host', 'ok'],
+      ['other-host', 'fetched'],
     ]);
+    expect(result.parsed.map((r) => [r.sourceId, r.outcome])).toEqual([['other-host', 'ok']]);
   });
 
   it('drops a job it can never run (not JSON, or a source no longer in the file) with a log line naming why, and stores nothing', async () => {
@@ -227,7 +248,7 @@ describe('fetch worker', () => {
         { messageId: 'b', body: JSON.stringify({ sourceId: 'removed-source', runAt: '2022-09-23T06:00:00Z' }) },
       ],
     });
-    expect(result).toEqual({ batchItemFailures: [], results: [] });
+    expect(result).toEqual({ batchItemFailures: [], results: [], parsed: [] });
     expect(logged).toEqual([
       { event: 'fetch-job-failed', messageId: 'a', error: 'fetch job needs a sourceId and an ISO runAt: "{\\"sourceId\\": 42}"' },
       { event: 'fetch-job-dropped', messageId: 'b', sourceId: 'removed-source', reason: 'unknown source' },
@@ -245,5 +266,114 @@ describe('fetch worker', () => {
     expect(await detect(await stream.next(isSnapshot))).toEqual({ batchItemFailures: [] });
     expect(logged).toContainEqual({ event: 'detect-skipped', sourceId: 'old-source', reason: 'source not in the sources file' });
     expect((await ctx.store.getSeriesState('old.series')).version).toBe(0);
+  });
+});
+
+describe('fetch and parse as two functions: the document archive and the hand-over between them', () => {
+  const job = (runAt: string, id = runAt): SqsEvent => ({ Records: [{ messageId: id, body: JSON.stringify({ sourceId: 'test-csv', runAt }) }] });
+
+  it('archives a changed document with its hash as key, hands it over, and the parse function stores it with the key as provenance', async () => {
+    const csv = dailyCsv(week);
+    server.route('/split.csv', serveText(csv, 'text/csv; charset=utf-8'));
+    const sources = [source({ url: server.url('/split.csv') })];
+    const fetched = await makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive })(job('2022-09-22T06:00:00.000Z'));
+    expect(fetched.results.map((r) => r.outcome)).toEqual(['fetched']);
+    // Nothing parsed or snapshotted yet: that is the parse function's part.
+    expect((await ctx.store.listSnapshots('test-csv')).items).toEqual([]);
+    const [keyName, stored] = [...archive.objects][0]!;
+    expect(keyName).toMatch(/^documents\/test-csv\/[0-9a-f]{64}$/);
+    expect(Buffer.from(stored!.body).toString('utf8')).toBe(csv);
+    expect(stored!.contentType).toBe('text/csv; charset=utf-8');
+
+    const handovers = await stream.next(isFetched);
+    expect(handovers.Records).toHaveLength(1);
+    const parsed = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
+    expect(parsed.batchItemFailures).toEqual([]);
+    expect(parsed.results.map((r) => [r.outcome, r.added])).toEqual([['ok', week.length]]);
+    const [snapshot] = (await ctx.store.listSnapshots('test-csv')).items;
+    expect(snapshot).toMatchObject({ outcome: 'ok', documentKey: keyName, contentHash: keyName!.split('/')[2], fetchedAt: '2022-09-22T06:00:00.000Z', runAt: '2022-09-22T06:00:00.000Z' });
+
+    // The same hand-over delivered again (streams are at-least-once) does nothing twice.
+    const again = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
+    expect(again.results.map((r) => r.outcome)).toEqual(['skipped']);
+    expect((await ctx.store.listSnapshots('test-csv')).items).toHaveLength(1);
+  });
+
+  it('records an unchanged document in the fetch function itself: nothing archived, nothing handed over', async () => {
+    server.route('/same.csv', serveText(dailyCsv(week)));
+    const sources = [source({ url: server.url('/same.csv') })];
+    const fetch = makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
+    await fetch(job('2022-09-22T06:00:00.000Z'));
+    clock.set('2022-09-23T06:00:00.000Z');
+    const second = await makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive })(job('2022-09-23T06:00:00.000Z'));
+    expect(second.results.map((r) => r.outcome)).toEqual(['unchanged']);
+    expect(archive.objects.size).toBe(1);
+    expect((await stream.next(isFetched)).Records).toEqual([]);
+  });
+
+  it('fails the fetch job when the archive refuses the document, so SQS retries it; the retry hands it over', async () => {
+    server.route('/throttled.csv', serveText(dailyCsv(week)));
+    const sources = [source({ url: server.url('/throttled.csv') })];
+    const worker = makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive });
+    archive.failNext = 1;
+    expect((await worker(job('2022-09-22T06:00:00.000Z', 'm1'))).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect((await stream.next(isFetched)).Records).toEqual([]);
+    const retried = await worker(job('2022-09-22T06:00:00.000Z', 'm1'));
+    expect(retried.batchItemFailures).toEqual([]);
+    expect((await stream.next(isFetched)).Records).toHaveLength(1);
+  });
+
+  it('retries a hand-over whose document the archive could not give back, from that record on', async () => {
+    server.route('/a.csv', serveText(dailyCsv(week)));
+    server.route('/b.csv', serveText(dailyCsv(week)));
+    const sources = [
+      source({ id: 'a', url: server.url('/a.csv'), series: [{ id: 'a.s', unit: 'persons', granularity: 'day' }] }),
+      source({ id: 'b', url: server.url('/b.csv'), series: [{ id: 'b.s', unit: 'persons', granularity: 'day' }] }),
+    ];
+    const worker = makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive });
+    await worker({ Records: ['a', 'b'].map((id) => ({ messageId: id, body: JSON.stringify({ sourceId: id, runAt: '2022-09-22T06:00:00Z' }) })) });
+    const handovers = await stream.next(isFetched);
+    expect(handovers.Records).toHaveLength(2);
+    const parse = makeParse({ sources, store: ctx.store, clock, archive });
+    archive.failNext = 1;
+    const first = await parse(handovers);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: handovers.Records[0]!.dynamodb!.SequenceNumber }]);
+    expect(first.results).toEqual([]);
+    // Lambda delivers the batch again from the failed record.
+    const second = await parse(handovers);
+    expect(second.results.map((r) => [r.sourceId, r.outcome])).toEqual([
+      ['a', 'ok'],
+      ['b', 'ok'],
+    ]);
+  });
+
+  it('records a failed snapshot naming the key when the archived document is missing or altered, and stores nothing from it', async () => {
+    server.route('/gone.csv', serveText(dailyCsv(week)));
+    const sources = [source({ url: server.url('/gone.csv') })];
+    await makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive })(job('2022-09-22T06:00:00.000Z'));
+    const handovers = await stream.next(isFetched);
+    const [keyName] = [...archive.objects.keys()];
+    archive.objects.set(keyName!, { body: new TextEncoder().encode('date,value\n2022-09-15,1\n') });
+    const altered = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
+    expect(altered.batchItemFailures).toEqual([]);
+    expect(altered.results[0]).toMatchObject({ outcome: 'failed', error: { stage: 'parse', field: 'documentKey', value: keyName } });
+    expect(altered.results[0]!.error!.message).toContain('not the one recorded at fetch time');
+
+    archive.objects.clear();
+    const missing = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
+    expect(missing.results[0]).toMatchObject({ outcome: 'failed', error: { field: 'documentKey' } });
+    expect(missing.results[0]!.error!.message).toContain('is not in the archive');
+    expect((await ctx.store.queryObservations('test.series', {})).items).toEqual([]);
+  });
+
+  it('skips a hand-over of a source no longer in the file, with a log line', async () => {
+    server.route('/removed.csv', serveText(dailyCsv(week)));
+    const old = source({ id: 'removed', url: server.url('/removed.csv'), series: [{ id: 'removed.s', unit: 'persons', granularity: 'day' }] });
+    await makeFetchWorker({ sources: [old], store: ctx.store, clock, fetchOptions: testFetchOptions, archive })({ Records: [{ messageId: '1', body: JSON.stringify({ sourceId: 'removed', runAt: '2022-09-22T06:00:00Z' }) }] });
+    const logged: Array<Record<string, unknown>> = [];
+    const parsed = await makeParse({ sources: [], store: ctx.store, clock, archive, log: (e) => logged.push(e) })(await stream.next(isFetched));
+    expect(parsed).toEqual({ batchItemFailures: [], results: [] });
+    expect(logged).toContainEqual({ event: 'parse-skipped', sourceId: 'removed', reason: 'source not in the sources file' });
+    expect((await ctx.store.listSnapshots('removed')).items).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runSource, type PipelineDeps } from '../../functions/pipeline/run-source';
 import { runSources } from '../../functions/pipeline/run';
+import { MemoryDocumentArchive } from '../support/archive';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
 import { dailyCsv, fixedClock, source, testFetchOptions, WEEK_BEFORE_SURGE } from '../support/pipeline';
@@ -49,6 +50,29 @@ describe('one source, end to end', () => {
     expect(snapshots[0]!.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const { items } = await ctx.store.queryObservations('test.series');
     expect(items.map((o) => [o.period, o.value, o.snapshotId])).toEqual(week.map(([d, v]) => [d, v, result.snapshotId]));
+  });
+
+  it('archives each changed document once, under its hash, and names it in the snapshot; failures and unchanged documents add nothing', async () => {
+    const archive = new MemoryDocumentArchive();
+    const withArchive = { ...deps, archive };
+    const body = dailyCsv(week);
+    server.route('/archived.csv', serveText(body, 'text/csv'));
+    const src = source({ url: server.url('/archived.csv') });
+    await runSource(src, '2022-09-23T06:00:00.000Z', withArchive);
+    clock.set('2022-09-24T06:00:00.000Z');
+    expect((await runSource(src, '2022-09-24T06:00:00.000Z', withArchive)).outcome).toBe('unchanged');
+    server.route('/archived.csv', serveText('<html>maintenance</html>', 'text/html'));
+    clock.set('2022-09-25T06:00:00.000Z');
+    expect((await runSource(src, '2022-09-25T06:00:00.000Z', withArchive)).outcome).toBe('failed');
+
+    const { items } = await ctx.store.listSnapshots('test-csv');
+    const [failed, unchanged, ok] = items;
+    expect(ok!.documentKey).toBe(`documents/test-csv/${ok!.contentHash}`);
+    expect(Buffer.from(archive.objects.get(ok!.documentKey!)!.body).toString()).toBe(body);
+    expect(unchanged!.documentKey).toBeUndefined();
+    // A document that failed to parse is kept too: it is the evidence of what the source served.
+    expect(failed!.documentKey).toBe(`documents/test-csv/${failed!.contentHash}`);
+    expect(archive.objects.size).toBe(2);
   });
 
   it('reports metrics for the fetch, the parse and what was stored', async () => {

@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../functions/core/hash';
+import { ArchivedDocumentAltered, DocumentNotArchived, FileDocumentArchive, readArchived } from '../../functions/store/document-archive';
 import type { Alert, Announcement, Observation, Snapshot } from '../../functions/core/model';
 import type { Store } from '../../functions/store/repository';
 import { freshStore } from '../support/dynamodb';
@@ -180,5 +185,18 @@ describe('series detection state', () => {
     await store.putSeriesState('locked', { lastEvaluatedPeriod: '2022-09-21' }, version);
     await expect(store.putSeriesState('locked', { lastEvaluatedPeriod: '2022-09-22' }, version)).rejects.toThrow(/changed by another run/);
     expect((await store.getSeriesState('locked')).state.lastEvaluatedPeriod).toBe('2022-09-21');
+  });
+});
+
+describe('FileDocumentArchive (local runs)', () => {
+  it('gives back exactly the bytes it was given, refuses keys that leave its folder, and says which key is missing', async () => {
+    const archive = new FileDocumentArchive(mkdtempSync(join(tmpdir(), 'bw-archive-')));
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0x00, 0xff]);
+    await archive.put('documents/s/abc', bytes);
+    expect(await archive.get('documents/s/abc')).toEqual(bytes);
+    expect(await readArchived(archive, 'documents/s/abc', sha256Hex(bytes))).toEqual(bytes);
+    await expect(readArchived(archive, 'documents/s/abc', sha256Hex(new Uint8Array([1])))).rejects.toBeInstanceOf(ArchivedDocumentAltered);
+    await expect(archive.get('documents/s/nope')).rejects.toThrow(new DocumentNotArchived('documents/s/nope'));
+    await expect(archive.put('documents/../../etc/x', bytes)).rejects.toThrow('invalid document key');
   });
 });
