@@ -45,6 +45,7 @@ export const FUNCTIONS: FunctionEntry[] = [
   // First events touch nothing but DynamoDB: an empty batch, or the sweeper looking for pending alerts.
   { name: 'dispatch', entry: 'functions/dispatch/handler.ts', files: { 'sources.json': compiledSources } },
   { name: 'fetch', entry: 'functions/fetch/handler.ts', firstEvent: { Records: [] }, files: { 'sources.json': compiledSources } },
+  { name: 'parse', entry: 'functions/parse/handler.ts', firstEvent: { Records: [] }, files: { 'sources.json': compiledSources } },
   { name: 'detect', entry: 'functions/detect/handler.ts', firstEvent: { Records: [] }, files: { 'sources.json': compiledSources } },
   { name: 'publish', entry: 'functions/publish/handler.ts', firstEvent: { sweep: true } },
   { name: 'query', entry: 'functions/query/handler.ts', firstEvent: httpGet('/series', { limit: '5' }) },
@@ -166,6 +167,7 @@ export async function benchBundles({ runs = 15, dynamoEndpoint, tableName = 'ben
     TABLE_NAME: tableName,
     ALERT_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:bench',
     OPERATOR_TOPIC_ARN: 'arn:aws:sns:eu-north-1:000000000000:bench-operators',
+    DOCUMENT_BUCKET: 'bench-documents',
     AWS_REGION: 'eu-north-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',

@@ -95,8 +95,11 @@ export async function finishRun(
   if (extra.error) result.error = extra.error;
   if (outcome === 'failed') metric('SourceFailures', 1, 'Count');
   if (outcome === 'suspect') metric('SuspectSnapshots', 1, 'Count');
-  metric('ObservationsAdded', result.added, 'Count');
-  metric('ObservationsRevised', result.revised, 'Count');
+  // Only a parse stores observations: other outcomes add no metric (each name per function is billed).
+  if (outcome === 'ok') {
+    metric('ObservationsAdded', result.added, 'Count');
+    metric('ObservationsRevised', result.revised, 'Count');
+  }
   log({ event: 'source-fetch', sourceId: source.id, outcome, snapshotId: snapshot.snapshotId, added: result.added, revised: result.revised, error: extra.error?.message });
   return result;
 }

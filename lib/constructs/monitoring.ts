@@ -115,7 +115,13 @@ export class Monitoring extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Fetches', left: [hourly('ObservationsAdded', 'fetch'), hourly('ObservationsRevised', 'fetch')], right: [hourly('SourceFailures', 'fetch'), hourly('SuspectSnapshots', 'fetch'), hourly('FetchJobsFailed', 'fetch')], width: 12 }),
+          // Failures happen in both halves: a fetch that failed, or a document that did not parse.
+          new cloudwatch.GraphWidget({
+            title: 'Fetches',
+            left: [hourly('ObservationsAdded', 'parse'), hourly('ObservationsRevised', 'parse')],
+            right: [hourly('SourceFailures', 'fetch'), hourly('SourceFailures', 'parse'), hourly('SuspectSnapshots', 'parse'), hourly('FetchJobsFailed', 'fetch')],
+            width: 12,
+          }),
           new cloudwatch.GraphWidget({ title: 'Fetch latency and size', left: [own('FetchLatency', 'fetch', 'p50', Duration.hours(1)), own('FetchLatency', 'fetch', 'p95', Duration.hours(1))], right: [own('FetchedBytes', 'fetch', cloudwatch.Stats.SUM, Duration.hours(1))], width: 12 }),
         ],
         [

@@ -376,6 +376,12 @@ describe('operations', () => {
     const [, dashboard] = only('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const title of ['Fetches', 'Anomalies and alerts', 'Stale sources', 'Function errors', 'Alarms']) expect(body).toContain(title);
+    // Observations are stored by the parse function, fetch failures counted by both halves.
+    const text = (dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[]).filter((p) => typeof p === 'string').join('');
+    expect(text).toContain('["borderwatch","ObservationsAdded","service","parse"');
+    expect(text).toContain('["borderwatch","SourceFailures","service","fetch"');
+    expect(text).toContain('["borderwatch","SourceFailures","service","parse"');
+    expect(text).not.toContain('["borderwatch","ObservationsAdded","service","fetch"');
   });
 });
 

@@ -89,6 +89,13 @@ describe('one source, end to end', () => {
       ]),
     );
     expect(metrics.find(([n]) => n === 'SourceFailures')).toBeUndefined();
+
+    // A failed fetch counts a failure and stores nothing, so it reports no observation metrics.
+    metrics.length = 0;
+    clock.set('2022-09-24T06:00:00.000Z');
+    await runSource(source({ url: server.url('/missing.csv') }), '2022-09-24T06:00:00.000Z', { ...deps, metric: (n, v, u) => metrics.push([n, v, u]) });
+    expect(metrics).toContainEqual(['SourceFailures', 1, 'Count']);
+    expect(metrics.filter(([n]) => n.startsWith('Observations'))).toEqual([]);
   });
 
   it('raises one surge alert when a value doubles the median of the previous values, and hands it to the notifier', async () => {
