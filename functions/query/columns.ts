@@ -39,6 +39,8 @@ export const snapshotColumns: Column<Snapshot>[] = [
   { header: 'url', value: (s) => s.finalUrl ?? s.url },
   { header: 'snapshot_id', value: (s) => s.snapshotId },
   { header: 'error', value: (s) => s.error?.message },
+  // Where the raw document is archived: the proof behind the snapshot.
+  { header: 'document_key', value: (s) => s.documentKey },
 ];
 
 export const announcementColumns: Column<Announcement>[] = [

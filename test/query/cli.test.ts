@@ -101,6 +101,14 @@ describe('borderwatch CLI', () => {
     expect(c.out()).toContain('2022-09-25T07:00:00.000Z,failed,503,sha256-2022-09-25T07:00:00.000Z');
   });
 
+  it('names where each changed document is archived', async () => {
+    const c = cli();
+    await c.run('snapshots', 'demo-fi-southeast', '--outcome', 'ok', '--limit', '1', '--format', 'csv');
+    const [header, row] = c.out().trim().split('\r\n'); // RFC 4180 line ends
+    expect(header!.split(',').at(-1)).toBe('document_key');
+    expect(row!.split(',').at(-1)).toBe('documents/demo-fi-southeast/sha256-2022-09-27T06:00:00.000Z');
+  });
+
   it('exits 2 with the parameter named for bad input', async () => {
     const c = cli();
     expect(await c.run('observations', FINLAND_SERIES, '--from', '2022-09-25', '--to', '2022-09-20')).toBe(2);

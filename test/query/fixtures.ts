@@ -30,7 +30,7 @@ export function snapshotAt(sourceId: string, fetchedAt: string, outcome: Snapsho
     size: 1234,
     contentType: 'text/csv',
     outcome,
-    ...(outcome === 'failed' ? { error: { message: 'HTTP 503', stage: 'fetch' } } : {}),
+    ...(outcome === 'failed' ? { error: { message: 'HTTP 503', stage: 'fetch' } } : { documentKey: `documents/${sourceId}/sha256-${fetchedAt}` }),
   };
 }
 
