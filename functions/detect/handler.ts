@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock, type Clock } from '../core/clock';
 import type { Snapshot } from '../core/model';
 import type { LogFn, MetricFn } from '../core/telemetry';
-import { detectSeries } from '../pipeline/detect-stage';
+import { DetectionConflict, detectSeries } from '../pipeline/detect-stage';
 import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
 import { failFrom, newImage, type StreamBatchResponse, type StreamEvent } from '../runtime/streams';
 import type { SourceConfig } from '../sources/config';
@@ -43,6 +43,8 @@ export function makeHandler(deps: DetectDeps) {
         try {
           anomalies += (await detectSeries(source, seriesId, periods, item, deps)).recorded.length;
         } catch (error) {
+          // A conflict's recorded alerts stay recorded (the publish function sees them); the retried record judges what is left.
+          if (error instanceof DetectionConflict) anomalies += error.recorded.length;
           deps.log?.({ event: 'detect-failed', sourceId: source.id, seriesId, snapshotId: item.snapshotId, error: (error as Error).message });
           failed.push(record.dynamodb?.SequenceNumber);
         }

@@ -5,7 +5,7 @@ import { recordAlerts } from '../alerting/record';
 import { seriesAlert } from '../alerting/series-alert';
 import { advanceEpisode, createDetector, type Evaluation } from '../detection';
 import type { SourceConfig } from '../sources/config';
-import type { Store } from '../store/repository';
+import { ConflictError, type Store } from '../store/repository';
 import { alertSourceOf, seriesInfo } from './series-info';
 
 export interface DetectStageDeps {
@@ -15,6 +15,22 @@ export interface DetectStageDeps {
 }
 
 export type EvaluationSummary = { seriesId: string } & Pick<Evaluation, 'period' | 'status' | 'value' | 'expected' | 'ratio' | 'kind'>;
+
+/**
+ * Another run saved the series' detection state while this one was judging it. The alerts this call
+ * recorded stay recorded (and will be published); they travel with the error so the caller can report
+ * them, and a retry judges whatever the other run left.
+ */
+export class DetectionConflict extends Error {
+  constructor(
+    readonly seriesId: string,
+    readonly recorded: Alert[],
+    cause: ConflictError,
+  ) {
+    super(cause.message, { cause });
+    this.name = 'DetectionConflict';
+  }
+}
 
 export interface DetectStageResult {
   evaluations: EvaluationSummary[];
@@ -82,6 +98,11 @@ export async function detectSeries(
     }
   }
   result.recorded = await recordAlerts(alerts, { store: deps.store, clock: deps.clock });
-  await deps.store.putSeriesState(seriesId, state, version);
+  try {
+    await deps.store.putSeriesState(seriesId, state, version);
+  } catch (error) {
+    if (error instanceof ConflictError) throw new DetectionConflict(seriesId, result.recorded, error);
+    throw error;
+  }
   return result;
 }

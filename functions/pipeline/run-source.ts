@@ -5,7 +5,7 @@ import { deliver, type DeliveryResult } from '../alerting/deliver';
 import type { Notifier } from '../alerting/notifier';
 import type { SourceConfig } from '../sources/config';
 import type { DocumentArchive } from '../store/document-archive';
-import { detectSeries, type EvaluationSummary } from './detect-stage';
+import { DetectionConflict, detectSeries, type DetectStageResult, type EvaluationSummary } from './detect-stage';
 import { archiveDocument, fetchStage, type FetchStageDeps } from './fetch-stage';
 import { parseStage } from './parse-stage';
 import type { FetchStageResult } from './run-record';
@@ -67,7 +67,7 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   if (fetched.snapshot?.changes) {
     for (const [seriesId, periods] of Object.entries(fetched.snapshot.changes)) {
       try {
-        const detected = await detectSeries(source, seriesId, periods, fetched.snapshot, deps);
+        const detected = await detectWithRetry(source, seriesId, periods, fetched.snapshot, deps, result.alerts);
         result.evaluations.push(...detected.evaluations);
         result.alerts.push(...detected.recorded);
       } catch (error) {
@@ -82,4 +82,26 @@ export async function runSource(source: SourceConfig, runAt: string, deps: Pipel
   metric('AlertsPublished', result.deliveries.filter((d) => d.published).length, 'Count');
   metric('AlertPublishFailures', result.deliveries.filter((d) => !d.published).length, 'Count');
   return result;
+}
+
+/**
+ * Two overlapping runs of a source can judge the same series at once; the one that saves its state
+ * second gets a conflict. Its recorded alerts are kept in the report, and it judges again once with
+ * the state the other run saved (usually nothing is left to judge).
+ */
+async function detectWithRetry(
+  source: SourceConfig,
+  seriesId: string,
+  periods: string[],
+  snapshot: Snapshot,
+  deps: PipelineDeps,
+  recorded: Alert[],
+): Promise<DetectStageResult> {
+  try {
+    return await detectSeries(source, seriesId, periods, snapshot, deps);
+  } catch (error) {
+    if (!(error instanceof DetectionConflict)) throw error;
+    recorded.push(...error.recorded);
+    return detectSeries(source, seriesId, periods, snapshot, deps);
+  }
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runSource, type PipelineDeps } from '../../functions/pipeline/run-source';
 import { runSources } from '../../functions/pipeline/run';
+import type { Store } from '../../functions/store/repository';
 import { MemoryDocumentArchive } from '../support/archive';
 import { freshStore } from '../support/dynamodb';
 import { serveText, startTestServer } from '../support/http-server';
@@ -73,6 +74,35 @@ describe('one source, end to end', () => {
     // A document that failed to parse is kept too: it is the evidence of what the source served.
     expect(failed!.documentKey).toBe(`documents/test-csv/${failed!.contentHash}`);
     expect(archive.objects.size).toBe(2);
+  });
+
+  it('reports an alert it recorded even when another run saved the series state first, then judges again', async () => {
+    server.route('/race.csv', serveText(dailyCsv(week)));
+    const s = source({ url: server.url('/race.csv') });
+    clock.set('2022-09-22T06:00:00.000Z');
+    await runSource(s, '2022-09-22T06:00:00.000Z', deps);
+    server.route('/race.csv', serveText(dailyCsv([...week, ['2022-09-22', 5959]])));
+    clock.set('2022-09-23T06:00:00.000Z');
+    // An overlapping run saves the series' state between this run's read and its write, once.
+    const real = ctx.store;
+    let raced = 0;
+    const racing = Object.create(real, {
+      putSeriesState: {
+        value: async (...[seriesId, state, version]: Parameters<Store['putSeriesState']>) => {
+          if (raced++ === 0) {
+            const current = await real.getSeriesState(seriesId);
+            await real.putSeriesState(seriesId, current.state, current.version);
+          }
+          return real.putSeriesState(seriesId, state, version);
+        },
+      },
+    }) as Store;
+    const result = await runSource(s, '2022-09-23T06:00:00.000Z', { ...deps, store: racing });
+    expect(raced).toBe(2); // the conflicting save, then the retry's
+    expect(result.error).toBeUndefined();
+    expect(result.alerts.map((a) => [a.kind, a.period])).toEqual([['surge', '2022-09-22']]);
+    expect(notifier.published).toHaveLength(1);
+    expect((await real.getSeriesState('test.series')).state.lastEvaluatedPeriod).toBe('2022-09-22');
   });
 
   it('reports metrics for the fetch, the parse and what was stored', async () => {
