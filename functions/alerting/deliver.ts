@@ -73,9 +73,26 @@ export async function deliver(alert: Alert, deps: { store: DeliveryStore; notifi
 }
 
 /** Publishes every alert left pending by an earlier run (a crash or a failed publish), oldest first. */
-export async function deliverPending(deps: { store: DeliveryStore; notifier: Notifier; clock: Clock }): Promise<DeliveryResult[]> {
-  const pending = await deps.store.listPendingAlerts();
+/** Pending alerts a sweep reads to choose from: small items on a sparse index, so reading many is cheap. */
+export const SWEEP_MAX_READ = 1000;
+/** Alerts a sweep tries at most: at ~50 ms a publish, well inside the publish function's minute. */
+export const SWEEP_MAX_PUBLISHES = 300;
+
+/**
+ * The order a sweep tries pending alerts in: fewest failed attempts first, then oldest. An alert SNS
+ * keeps refusing sinks to the back, so it can never keep newer alerts from being published (it stays
+ * pending, and the PendingAlertsOld alarm names the problem).
+ */
+export function sweepOrder(pending: readonly Alert[]): Alert[] {
+  return [...pending].sort((a, b) => (a.attempts ?? 0) - (b.attempts ?? 0) || a.createdAt.localeCompare(b.createdAt));
+}
+
+export async function deliverPending(
+  deps: { store: DeliveryStore; notifier: Notifier; clock: Clock },
+  pending?: readonly Alert[],
+): Promise<DeliveryResult[]> {
+  const candidates = sweepOrder(pending ?? (await deps.store.listPendingAlerts(SWEEP_MAX_READ))).slice(0, SWEEP_MAX_PUBLISHES);
   const results: DeliveryResult[] = [];
-  for (const alert of pending) results.push(await deliver(alert, deps));
+  for (const alert of candidates) results.push(await deliver(alert, deps));
   return results;
 }

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { CLAIMED_ELSEWHERE, deliver, deliverPending, type DeliveryResult } from '../alerting/deliver';
+import { CLAIMED_ELSEWHERE, deliver, deliverPending, SWEEP_MAX_READ, type DeliveryResult } from '../alerting/deliver';
 import { RoutingNotifier, SnsNotifier, type Notifier } from '../alerting/notifier';
 import { systemClock, type Clock } from '../core/clock';
 import type { Alert } from '../core/model';
@@ -33,12 +33,12 @@ const isSweep = (event: StreamEvent | SweepEvent): event is SweepEvent => (event
 export function makeHandler(deps: PublishDeps) {
   return async (event: StreamEvent | SweepEvent): Promise<StreamBatchResponse & { deliveries: DeliveryResult[] }> => {
     if (isSweep(event)) {
-      const pending = await deps.store.listPendingAlerts();
+      const pending = await deps.store.listPendingAlerts(SWEEP_MAX_READ);
       const now = deps.clock().getTime();
       const oldest = pending.reduce((age, a) => Math.max(age, (now - Date.parse(a.createdAt)) / 1000), 0);
       deps.metric?.('PendingAlerts', pending.length, 'Count');
       deps.metric?.('OldestPendingAlertAgeSeconds', Math.round(oldest), 'Count');
-      const deliveries = await deliverPending(deps);
+      const deliveries = await deliverPending(deps, pending);
       report(deps, deliveries);
       return { batchItemFailures: [], deliveries };
     }

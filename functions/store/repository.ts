@@ -469,13 +469,21 @@ export class Store {
   }
 
   /** Alerts recorded but not yet published, oldest first (the sparse GSI3). */
+  /** Alerts recorded but not yet published, oldest first, up to `limit` (read page by page). */
   async listPendingAlerts(limit = 100): Promise<Alert[]> {
-    const page = await this.queryPage<Alert>(
-      { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': key.pendingAlerts } },
-      { limit },
-    );
-    return page.items;
+    const alerts: Alert[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryPage<Alert>(
+        { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': key.pendingAlerts } },
+        { limit: Math.min(100, limit - alerts.length), ...(cursor ? { cursor } : {}) },
+      );
+      alerts.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor && alerts.length < limit);
+    return alerts;
   }
+
 
   /** Alerts newest first: all of them, or those about one subject (series, announcement, source). */
   async listAlerts(options: { subject?: { type: string; id: string }; since?: string } & PageRequest = {}): Promise<Page<Alert>> {

@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LEASE_MS, deliver, deliverPending } from '../../functions/alerting/deliver';
+import { LEASE_MS, deliver, deliverPending, sweepOrder } from '../../functions/alerting/deliver';
 import { SnsNotifier, type Notifier } from '../../functions/alerting/notifier';
 import { seriesAlert } from '../../functions/alerting/series-alert';
 import type { Alert } from '../../functions/core/model';
@@ -135,6 +135,30 @@ describe('delivery through SNS, recorded in DynamoDB', () => {
     expect(await deliver(alert, { store: failingMark, notifier: snsNotifier(), clock })).toMatchObject({ published: true, messageId: 'mid-1', error: expect.stringContaining('not marked published') });
     expect(await deliverPending({ store: ctx.store, notifier: snsNotifier(), clock })).toEqual([expect.objectContaining({ published: false })]);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+});
+
+describe('the sweep over many pending alerts', () => {
+  const pendingAlert = (i: number, attempts = 0): Alert => {
+    const alert = seriesAlert({ ...septemberSurge, createdAt: new Date(Date.UTC(2022, 8, 23, 6, 0, i)).toISOString() });
+    return { ...alert, alertId: `${alert.alertId}-${String(i).padStart(3, '0')}`, attempts };
+  };
+
+  it('reads pending alerts past the first page, oldest first', async () => {
+    const alerts = Array.from({ length: 150 }, (_, i) => pendingAlert(i));
+    for (const alert of alerts) expect(await ctx.store.recordAlert(alert)).toBe(true);
+    const listed = await ctx.store.listPendingAlerts(1000);
+    expect(listed.map((a) => a.alertId)).toEqual(alerts.map((a) => a.alertId));
+    expect(await ctx.store.listPendingAlerts(120)).toHaveLength(120);
+    const swept = await deliverPending({ store: ctx.store, notifier: snsNotifier(), clock });
+    expect(swept.filter((d) => d.published)).toHaveLength(150);
+    expect(await ctx.store.listPendingAlerts()).toEqual([]);
+  });
+
+  it('tries alerts that never failed before those SNS keeps refusing, so stuck ones cannot starve new ones', () => {
+    const stuck = [pendingAlert(0, 40), pendingAlert(1, 12)];
+    const fresh = [pendingAlert(5), pendingAlert(3), pendingAlert(4, 1)];
+    expect(sweepOrder([...stuck, ...fresh]).map((a) => a.alertId.slice(-3))).toEqual(['003', '005', '004', '001', '000']);
   });
 });
 
