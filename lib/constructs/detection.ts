@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { BorderwatchFunction } from './borderwatch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { schedulerRoleFor } from './scheduler-role';
+import { STREAM_RETRY } from './stream-retry';
 
 export interface DetectionProps {
   readonly sourcesFile: string;
@@ -22,8 +23,6 @@ export interface DetectionProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** Stream records are retried on their own a few times, then handed to a failure queue (alarmed). */
-const streamRetry = { bisectBatchOnError: true, retryAttempts: 5, maxRecordAge: Duration.hours(6), reportBatchItemFailures: true } as const;
 
 /**
  * Detection and alerting, decoupled from fetching by the table's stream:
@@ -60,7 +59,7 @@ export class Detection extends Construct {
       new DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.LATEST,
         batchSize: 100,
-        ...streamRetry,
+        ...STREAM_RETRY,
         onFailure: new SqsDlq(this.detectFailureQueue),
         filters: [
           // One record per fetch that stored something: the snapshot lists what changed.
@@ -86,7 +85,7 @@ export class Detection extends Construct {
       new DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.LATEST,
         batchSize: 10,
-        ...streamRetry,
+        ...STREAM_RETRY,
         onFailure: new SqsDlq(this.publishFailureQueue),
         filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { SK: { S: lambda.FilterRule.isEqual('ALERT') } } } })],
       }),

@@ -15,6 +15,7 @@ import { groupSourcesBySchedule, scheduleConstructId } from '../schedules';
 import { BorderwatchFunction } from './borderwatch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { schedulerRoleFor } from './scheduler-role';
+import { STREAM_RETRY } from './stream-retry';
 
 export interface ScrapingProps {
   /** Validated sources; one schedule is created per distinct expression among the enabled ones. */
@@ -133,10 +134,7 @@ export class Scraping extends Construct {
         startingPosition: lambda.StartingPosition.LATEST,
         batchSize: 10,
         // The handler stops at the first failed record and reports it: Lambda retries from there.
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.hours(6),
+        ...STREAM_RETRY,
         onFailure: new SqsDlq(this.parseFailureQueue),
         filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('FETCHED#') } } } })],
       }),

@@ -152,30 +152,30 @@ describe('document archive', () => {
 });
 
 describe('stream consumers', () => {
-  it('the parse function reads only new hand-overs from the table stream, and hands batches it cannot process to a failure queue', () => {
+  type Construct = { node: { defaultChild?: unknown } };
+  /** The stream mapping of a function that retries on its own and ends in its failure queue: its filter pattern. */
+  const retryingStreamFilter = (fn: Construct, failureQueue: Construct): unknown => {
     const pattern = new Capture();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: stack.getLogicalId(stack.scraping.parseFunction.node.defaultChild as any) },
+      FunctionName: { Ref: stack.getLogicalId(fn.node.defaultChild as any) },
       EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.store.table.node.defaultChild as any), 'StreamArn'] },
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: { Filters: [{ Pattern: pattern }] },
-      DestinationConfig: { OnFailure: { Destination: ref(stack.getLogicalId(stack.scraping.parseFailureQueue.node.defaultChild as any)) } },
+      DestinationConfig: { OnFailure: { Destination: ref(stack.getLogicalId(failureQueue.node.defaultChild as any)) } },
     });
-    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'FETCHED#' }] } } } });
+    return JSON.parse(pattern.asString());
+  };
+
+  it('the parse function reads only new hand-overs from the table stream, and hands batches it cannot process to a failure queue', () => {
+    expect(retryingStreamFilter(stack.scraping.parseFunction, stack.scraping.parseFailureQueue)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'FETCHED#' }] } } } });
   });
 
   it('the detect function reads only new ok snapshots from the table stream, and hands batches it cannot judge to a failure queue', () => {
-    const pattern = new Capture();
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: stack.getLogicalId(stack.detection.detectFunction.node.defaultChild as any) },
-      EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.store.table.node.defaultChild as any), 'StreamArn'] },
-      BisectBatchOnFunctionError: true,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      FilterCriteria: { Filters: [{ Pattern: pattern }] },
-      DestinationConfig: { OnFailure: { Destination: ref(stack.getLogicalId(stack.detection.detectFailureQueue.node.defaultChild as any)) } },
+    expect(retryingStreamFilter(stack.detection.detectFunction, stack.detection.detectFailureQueue)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { Keys: { SK: { S: [{ prefix: 'SNAP#' }] } }, NewImage: { outcome: { S: ['ok'] } } },
     });
-    expect(JSON.parse(pattern.asString())).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'SNAP#' }] } }, NewImage: { outcome: { S: ['ok'] } } } });
   });
 
   it('the publish function reads only newly recorded alerts', () => {
