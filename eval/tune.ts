@@ -8,13 +8,18 @@ import { eventFreeSet, eventSet } from './run';
  * on a separate injected set (seeds disjoint from the ones `npm run eval` reports), per candidate,
  * overall and per level.
  * Usage: npx tsx eval/tune.ts '[{"cusum":9},{"cusum":11}]' [seeds] [resolveAfter]
+ * (TUNE_FREE_BASE=600000 TUNE_EVENT_BASE=700000 for a validation draw on other seeds.)
  */
 const candidates = JSON.parse(process.argv[2] ?? '[{}]') as Array<Record<string, unknown>>;
 const seeds = Number(process.argv[3] ?? 6);
 const resolveAfter = Number(process.argv[4] ?? 2);
 const levels = [30, 300, 3000];
-const free = eventFreeSet(100_000, seeds, levels);
-const events = eventSet(900_000, Math.max(2, Math.round(seeds / 2)), levels);
+// A fresh validation draw: TUNE_FREE_BASE / TUNE_EVENT_BASE move both sets to other seeds (keep them
+// off the reported test sets: 200_000-599_999 are used by `npm run eval`).
+const freeBase = Number(process.env.TUNE_FREE_BASE ?? 100_000);
+const eventBase = Number(process.env.TUNE_EVENT_BASE ?? 900_000);
+const free = eventFreeSet(freeBase, seeds, levels);
+const events = eventSet(eventBase, Math.max(2, Math.round(seeds / 2)), levels);
 const f = (x: number) => x.toFixed(2);
 for (const cand of candidates) {
   const d = createDetector({ type: 'seasonal-cusum', ...cand } as DetectorConfig);

@@ -43,6 +43,12 @@ export const seasonalCusumDetectorSchema = z.strictObject({
   levelDays: count(28).optional(),
   profileWeeks: count(12).optional(),
   guardArms: z.enum(['both', 'cusum']).optional(),
+  scaleCenter: z.enum(['zero', 'median']).optional(),
+  pooledVariance: z.enum(['model', 'counting']).optional(),
+  cusumStepFactors: z.array(positive).min(1).max(4).optional(),
+  cusumDropFactor: positive.optional(),
+  shewhartDropFactor: positive.optional(),
+  cusumDf: z.number().min(0).optional(),
 });
 
 /** CDC EARS C1/C2/C3 (reference methods). */

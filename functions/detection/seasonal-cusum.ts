@@ -1,7 +1,7 @@
 import type { Granularity } from '../core/model';
 import { builtInHolidays, type HolidayCalendar } from './holidays';
 import { severityOf } from './ratio-to-median';
-import { median, robustSd } from './stats';
+import { median } from './stats';
 import type { DetectionContext, Detector, Evaluation, SeriesPoint } from './types';
 import { cleanWindow, type CleanPoint } from './window';
 import { weekdayOf } from './periods';
@@ -83,6 +83,37 @@ export interface SeasonalCusumOptions {
   profileWeeks: number;
   /** Guarded baseline: 'both' arms use it, or only the 'cusum' arm (Shewhart keeps the same-weekday median). */
   guardArms: 'both' | 'cusum';
+  /**
+   * Centre of the robust noise scale: 'zero' (default) measures the residuals' spread around 0, so a
+   * baseline that lags a seasonal rise or fall (residuals off 0 for weeks) widens the yardstick the
+   * CUSUM is judged on; 'median' (the former scale) measures it around their median and ignores the lag.
+   */
+  scaleCenter: 'median' | 'zero';
+  /**
+   * Variance of the 7-period-sum arm: 'model' (default) sums each period's variance (noise beyond
+   * counting and the counting noise of value and baseline) weighted by its expectation; 'counting'
+   * (the former) is the value's counting variance alone, which left out the series' own noise and the
+   * baseline's counting noise and alarmed too often at 30 a day.
+   */
+  pooledVariance: 'counting' | 'model';
+  /**
+   * CUSUM threshold per up step, as factors of `cusum` (parallel to cusumSteps; missing: 1). The x2
+   * arm needs two days to cross for a next-day alert, the x1.5 arm has a week to gather evidence.
+   */
+  cusumStepFactors: number[];
+  /**
+   * Drop thresholds as factors of the up ones: `cusum` x cusumDropFactor for the drop CUSUM and
+   * `shewhart` x shewhartDropFactor for a one-day drop. Closures are far beyond either; runs of
+   * quiet days and one-day dips of ordinary noise are not.
+   */
+  cusumDropFactor: number;
+  shewhartDropFactor: number;
+  /**
+   * Degrees of freedom of the Student-t likelihood ratio the CUSUM adds up (0: Gaussian, the former).
+   * Under a t model a day far beyond the step carries little more evidence than a day at the step,
+   * so two or three lucky days on a low baseline do not make a step, and the threshold can be lower.
+   */
+  cusumDf: number;
 }
 
 export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
@@ -91,7 +122,7 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   recentCount: 7,
   minHistory: 3,
   shewhart: 4.5,
-  cusum: 9,
+  cusum: 5.5,
   cusumSteps: [1.5, 2],
   dropSteps: [2],
   cusumLength: 14,
@@ -113,6 +144,12 @@ export const SEASONAL_CUSUM_DEFAULTS: SeasonalCusumOptions = {
   levelDays: 7,
   profileWeeks: 8,
   guardArms: 'both',
+  scaleCenter: 'zero',
+  pooledVariance: 'model',
+  cusumStepFactors: [0.9, 0.75],
+  cusumDropFactor: 1.5,
+  shewhartDropFactor: 1.25,
+  cusumDf: 5,
 };
 
 /** A period below this share of its expectation left a backlog; above it, it was ordinary noise. */
@@ -329,7 +366,9 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
           }
         }
         const n = scaleResiduals.length;
-        const s = robustSd(scaleResiduals);
+        // Spread around 0 (default): a lagging baseline's bias is part of the error the CUSUM must tolerate.
+        const center = o.scaleCenter === 'zero' ? 0 : undefined;
+        const s = robustSdAround(scaleResiduals, center);
         let sigma2: (res: Residual) => number;
         let extra2: number | undefined;
         if (o.noiseModel === 'level') {
@@ -357,17 +396,21 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         const cusumOf = (dir: 1 | -1) => {
           let best = 0;
           let bestRun: number[] = [];
-          for (const d of dir === 1 ? stepsUp : stepsDown) {
+          const steps = dir === 1 ? stepsUp : stepsDown;
+          for (let si = 0; si < steps.length; si++) {
+            const d = steps[si]!;
+            // Each step's statistic in units of `cusum`, so that one threshold judges them all.
+            const factor = dir === 1 ? (o.cusumStepFactors[si] ?? 1) : o.cusumDropFactor;
             let sum = 0;
             let run: number[] = [];
             for (const res of span) {
               if (dir === -1 && res.point.provisional) continue;
               const x = Math.min(dir * res.r, 2 * d); // winsorized: one wild value cannot carry a step alone
-              sum = Math.max(0, sum + (d * x - (d * d) / 2) / sigma2(res));
+              sum = Math.max(0, sum + logLikelihoodRatio(x, d, sigma2(res), o.cusumDf));
               run = sum === 0 ? [] : [...run, res.r];
             }
-            if (sum > best) {
-              best = sum;
+            if (sum / factor > best) {
+              best = sum / factor;
               bestRun = run;
             }
           }
@@ -407,7 +450,11 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         const sumX = recent.reduce((a, res) => a + res.netted, 0);
         const sumE = recent.reduce((a, res) => a + res.expected, 0);
         pooledRatio = (sumX + OFFSET) / (sumE + OFFSET);
-        pooledZ = deviation(pooledRatio) / Math.sqrt(o.minSigma * o.minSigma + 1 / (sumE + 1));
+        const pooledVar =
+          o.pooledVariance === 'model'
+            ? o.minSigma * o.minSigma + recent.reduce((a, res) => a + res.expected * res.expected * cm.sigma2(res), 0) / Math.max(1, sumE * sumE)
+            : o.minSigma * o.minSigma + 1 / (sumE + 1);
+        pooledZ = deviation(pooledRatio) / Math.sqrt(pooledVar);
       }
 
       // Each arm has its own practical-significance gate: the day's ratio for the one-period arms,
@@ -421,7 +468,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       const cusumDown =
         o.drops && down.runRatio <= 1 / o.minRatio && cm.current.expected * (1 - down.runRatio) >= o.minExcess ? down.statistic / o.cusum : 0;
       const scoreUp = Math.max(low ? pooledUp : spikeUp ? z / o.shewhart : 0, cusumUp, 0);
-      const scoreDown = Math.max(low ? pooledDown : spikeDown ? -z / o.shewhart : 0, cusumDown, 0);
+      const scoreDown = Math.max(low ? pooledDown : spikeDown ? -z / (o.shewhart * o.shewhartDropFactor) : 0, cusumDown, 0);
 
       const evidence: Record<string, unknown> = {
         method: current.method,
@@ -437,7 +484,17 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         runRatioUp: round(up.runRatio),
         runRatioDown: round(down.runRatio),
         pooled: low ? { ratio: round(pooledRatio), z: round(pooledZ) } : undefined,
-        thresholds: { shewhart: o.shewhart * o.thresholdScale, cusum: o.cusum * o.thresholdScale, pooled: o.pooled * o.thresholdScale, minRatio: o.minRatio },
+        // cusumUp / cusumDown are in units of `cusum`: each step's statistic divided by its threshold factor.
+        thresholds: {
+          shewhart: o.shewhart * o.thresholdScale,
+          cusum: o.cusum * o.thresholdScale,
+          cusumStepFactors: o.cusumStepFactors,
+          cusumDropFactor: o.cusumDropFactor,
+          shewhartDropFactor: o.shewhartDropFactor,
+          cusumDf: o.cusumDf,
+          pooled: o.pooled * o.thresholdScale,
+          minRatio: o.minRatio,
+        },
         scaleResiduals: n,
         dropped: win.dropped,
       };
@@ -456,6 +513,24 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
       return { ...common, status: 'normal' };
     },
   };
+}
+
+/**
+ * The log-likelihood ratio of one deviation x for a step of size d against none, at variance v:
+ * Gaussian (df 0) or Student-t with df degrees of freedom (scale sqrt(v)). The Gaussian ratio grows
+ * without bound in x (hence the winsorizing before it); the t ratio peaks a little beyond d and
+ * falls back towards 0, so an outlying day is weak evidence of a step.
+ */
+export function logLikelihoodRatio(x: number, d: number, v: number, df: number): number {
+  if (df <= 0) return (d * x - (d * d) / 2) / v;
+  return ((df + 1) / 2) * (Math.log1p((x * x) / (df * v)) - Math.log1p(((x - d) * (x - d)) / (df * v)));
+}
+
+/** Robust (MAD) sd around a given centre (default: the median). */
+function robustSdAround(values: readonly number[], center?: number): number {
+  if (values.length === 0) return 0;
+  const m = center ?? median(values);
+  return 1.4826 * median(values.map((v) => Math.abs(v - m)));
 }
 
 function round(x: number): number {

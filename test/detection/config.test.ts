@@ -24,6 +24,14 @@ describe('detector configuration', () => {
     expect(detectorSchema.safeParse({ type: 'seasonal-cusum', sensitivity: 2 }).success).toBe(false);
     expect(detectorSchema.safeParse({ type: 'ears' }).success).toBe(false);
     expect(detectorSchema.safeParse({ type: 'seasonal-cusum', cusumSteps: [0.5] }).success).toBe(false);
+    expect(detectorSchema.safeParse({ type: 'seasonal-cusum', cusumStepFactors: [0] }).success).toBe(false);
+    expect(detectorSchema.safeParse({ type: 'seasonal-cusum', scaleCenter: 'mean' }).success).toBe(false);
+    expect(detectorSchema.safeParse({ type: 'seasonal-cusum', cusumDf: -1 }).success).toBe(false);
+  });
+
+  it('accepts the per-arm CUSUM thresholds, the scale centre and the pooled variance', () => {
+    const config = { type: 'seasonal-cusum', cusumStepFactors: [1, 0.8], cusumDropFactor: 1.25, shewhartDropFactor: 1, cusumDf: 0, scaleCenter: 'median', pooledVariance: 'counting' };
+    expect(detectorSchema.safeParse(config).success).toBe(true);
   });
 
   it('keeps the demo rule ratio-to-median: value >= 2 x the median of the previous 7', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../functions/detection/index';
 import { dayIndex, dayKey, weekdayOf } from '../../functions/detection/periods';
-import { countVariance, seasonalCusum } from '../../functions/detection/seasonal-cusum';
+import { countVariance, deviation, logLikelihoodRatio, seasonalCusum } from '../../functions/detection/seasonal-cusum';
 import type { DetectionContext, Evaluation, SeriesPoint } from '../../functions/detection/types';
 import { dailySeries, FINLAND_SEPT_2022 } from './fixtures/series';
 
@@ -296,6 +296,61 @@ describe('seasonal-cusum noise scale', () => {
     const v = d.evaluate(points.slice(Math.max(0, i - d.windowSize('day') + 1), i + 1), day);
     expect(v.evidence.sigmaBeyondCounting).toBeUndefined();
     expect(v.evidence.sigma as number).toBeLessThan(verdictOn(points, period).evidence.sigma as number);
+  });
+});
+
+describe('seasonal-cusum thresholds per arm and noise-scale centre', () => {
+  const judgeWith = (d: ReturnType<typeof seasonalCusum>, points: readonly SeriesPoint[], i: number) =>
+    d.evaluate(points.slice(Math.max(0, i - d.windowSize('day') + 1), i + 1), day);
+
+  it('judges each up step against cusum x its own factor (x2: 0.75 by default), so two doubled days at 30 a day can cross', () => {
+    const onset = 70;
+    const points = dailySeries({ start, days: 84, level: 30, edit: (_d, v, i) => (i >= onset ? v * 2 : v) });
+    const at = (factor: number) => judgeWith(seasonalCusum({ cusumSteps: [2], cusumStepFactors: [factor] }), points, onset + 1).evidence.cusumUp as number;
+    expect(at(1)).toBeGreaterThan(0);
+    expect(at(0.75)).toBeCloseTo(at(1) / 0.75, 2);
+    expect(seasonalCusum().evaluate(points.slice(0, onset + 2), day).status).toBe('anomaly');
+  });
+
+  it('judges drops against cusum x cusumDropFactor (1.5) and shewhart x shewhartDropFactor (1.25)', () => {
+    const onset = 70;
+    const points = dailySeries({ start, days: 84, level: 300, edit: (_d, v, i) => (i >= onset ? Math.round(v * 0.6) : v) });
+    const cusumDown = (cusumDropFactor: number) => judgeWith(seasonalCusum({ cusumDropFactor }), points, onset + 2).evidence.cusumDown as number;
+    expect(cusumDown(1)).toBeGreaterThan(0);
+    expect(cusumDown(1.5)).toBeCloseTo(cusumDown(1) / 1.5, 2);
+    // A one-day dip to 30 %: far beyond the one-day drop threshold, and its score scales with the factor.
+    const dip = dailySeries({ start, days: 84, level: 300, edit: (_d, v, i) => (i === 80 ? Math.round(v * 0.3) : v) });
+    const down = (shewhartDropFactor: number) => judgeWith(seasonalCusum({ shewhartDropFactor }), dip, 80).scores!.down;
+    expect(down(1.25)).toBeGreaterThan(1);
+    expect(down(1.25)).toBeCloseTo(down(1) / 1.25, 6);
+  });
+
+  it('adds up Student-t likelihood ratios: an outlying day is weak evidence of a step, unlike under the Gaussian', () => {
+    const d = deviation(1.5);
+    const v = 0.12 ** 2;
+    expect(logLikelihoodRatio(0.3, d, v, 0)).toBeCloseTo((d * 0.3 - (d * d) / 2) / v, 10);
+    expect(logLikelihoodRatio(d, d, v, 5)).toBeGreaterThan(0);
+    expect(logLikelihoodRatio(0, d, v, 5)).toBeLessThan(0);
+    // Ten times the step: the Gaussian ratio grows tenfold and more, the t ratio shrinks.
+    expect(logLikelihoodRatio(10 * d, d, v, 0)).toBeGreaterThan(10 * logLikelihoodRatio(d, d, v, 0));
+    expect(logLikelihoodRatio(10 * d, d, v, 5)).toBeLessThan(0.5 * logLikelihoodRatio(d, d, v, 5));
+    // Many degrees of freedom: close to the Gaussian.
+    expect(logLikelihoodRatio(d, d, v, 1e6)).toBeCloseTo(logLikelihoodRatio(d, d, v, 0), 3);
+  });
+
+  it('counts a baseline that lags a steady rise as noise (scaleCenter "zero"), not only the spread around the lag', () => {
+    // 0.8 % a day: the 4-week same-weekday median runs about 13 % behind.
+    const points = dailySeries({ start, days: 84, level: 3000, edit: (_d, v, i) => Math.round(v * Math.exp(0.008 * i)) });
+    const beyond = (scaleCenter: 'zero' | 'median') => judgeWith(seasonalCusum({ scaleCenter }), points, 83).evidence.sigmaBeyondCounting as number;
+    expect(beyond('zero')).toBeGreaterThan(beyond('median') + 0.05);
+  });
+
+  it('gives the 7-period-sum arm of a low series the variance of the whole model, not the counting of the value alone', () => {
+    const points = dailySeries({ start, days: 84, level: 10, weekly: [1, 1, 1, 1, 1, 1, 1], wiggle: 0.3, edit: (_d, v, i) => (i >= 77 ? v * 2 : v) });
+    const pooled = (pooledVariance: 'model' | 'counting') => judgeWith(seasonalCusum({ pooledVariance }), points, 83).evidence.pooled as { ratio: number; z: number };
+    expect(pooled('model').ratio).toBe(pooled('counting').ratio);
+    expect(pooled('model').z).toBeGreaterThan(0);
+    expect(pooled('model').z).toBeLessThan(0.9 * pooled('counting').z);
   });
 });
 
