@@ -199,8 +199,23 @@ function countVarianceOf(expected: number, baselineFactor: number): number {
   return (1 + baselineFactor) / (expected + 1);
 }
 
+/**
+ * Defaults found and validated on daily series only (the change of 2026-11-27, docs/detection.md).
+ * Weekly and monthly series keep the former symmetric drop thresholds and median-centred scale unless
+ * their source sets these options: on San Ysidro's monthly figures the daily defaults delayed the
+ * pedestrians' March 2020 drop alert by a month.
+ */
+const NOT_DAILY: Pick<SeasonalCusumOptions, 'scaleCenter' | 'cusumDropFactor' | 'shewhartDropFactor'> = {
+  scaleCenter: 'median',
+  cusumDropFactor: 1,
+  shewhartDropFactor: 1,
+};
+
 export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calendar: HolidayCalendar = builtInHolidays): Detector {
   const o = { ...SEASONAL_CUSUM_DEFAULTS, ...options };
+  const unset = Object.fromEntries(Object.entries(NOT_DAILY).filter(([name]) => options[name as keyof typeof NOT_DAILY] === undefined));
+  const notDaily: SeasonalCusumOptions = { ...o, ...unset };
+  const daily = o;
   // Step sizes on the deviation scale, per direction (the scale is not symmetric in ratios).
   const stepsUp = o.cusumSteps.map((m) => deviation(m));
   const stepsDown = o.dropSteps.map((m) => -deviation(1 / m));
@@ -217,6 +232,8 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
     windowSize: (g) => reach(g) + o.scaleLength + o.cusumLength + o.backlogPeriods + 1,
     evaluate(points: readonly SeriesPoint[], context: DetectionContext): Evaluation {
       const g = context.granularity;
+      // The options in force for this granularity (shadows the outer `o` on purpose).
+      const o = g === 'day' ? daily : notDaily;
       const win = cleanWindow(points, g);
       const last = points.at(-1);
       const cur = win.current;

@@ -325,6 +325,25 @@ describe('seasonal-cusum thresholds per arm and noise-scale centre', () => {
     expect(down(1.25)).toBeCloseTo(down(1) / 1.25, 6);
   });
 
+  it('keeps weekly and monthly series on symmetric drop thresholds and a median-centred scale unless the source sets them', () => {
+    // A trending monthly series (its last-k baseline lags), then a drop to 62 %: March 2020 at San Ysidro in miniature.
+    const months: SeriesPoint[] = Array.from({ length: 40 }, (_, i) => ({
+      period: `${2017 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      value: Math.round((i === 39 ? 0.62 : 1) * (100_000 + 1_500 * i + 6_000 * Math.sin(i * 1.3))),
+    }));
+    const month: DetectionContext = { seriesId: 'm', granularity: 'month' };
+    const judged = (d: ReturnType<typeof seasonalCusum>) => d.evaluate(months, month);
+    const thresholds = (v: Evaluation) => v.evidence.thresholds as Record<string, unknown>;
+    expect(thresholds(judged(seasonalCusum()))).toMatchObject({ cusumDropFactor: 1, shewhartDropFactor: 1 });
+    expect(judged(seasonalCusum()).direction).toBe('down');
+    // The daily defaults, set explicitly, hold for a monthly series too, and make this drop a month late.
+    const dailyDefaults = seasonalCusum({ scaleCenter: 'zero', cusumDropFactor: 1.5, shewhartDropFactor: 1.25 });
+    expect(thresholds(judged(dailyDefaults))).toMatchObject({ cusumDropFactor: 1.5, shewhartDropFactor: 1.25 });
+    expect(judged(dailyDefaults).scores!.down).toBeLessThan(judged(seasonalCusum()).scores!.down);
+    // Daily series get the daily defaults.
+    expect(thresholds(seasonalCusum().evaluate(dailySeries({ start, days: 84, level: 300 }), day))).toMatchObject({ cusumDropFactor: 1.5, shewhartDropFactor: 1.25 });
+  });
+
   it('adds up Student-t likelihood ratios: an outlying day is weak evidence of a step, unlike under the Gaussian', () => {
     const d = deviation(1.5);
     const v = 0.12 ** 2;
