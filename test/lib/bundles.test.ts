@@ -108,7 +108,11 @@ async function load(construct: { node: { defaultChild?: unknown } }): Promise<Ha
 }
 
 beforeAll(async () => {
-  site = await startTestServer({ '/se.csv': serveText(dailyCsv(week)) });
+  site = await startTestServer({
+    '/se.csv': serveText(dailyCsv(week)),
+    // Our own fixture in the Polish Border Guard's table layout: the parse bundle must load cheerio for it.
+    '/ruch.html': serveText(readFileSync(join(import.meta.dirname, '../fixtures/strazgraniczna/ruch-graniczny.html'), 'utf8'), 'text/html; charset=utf-8'),
+  });
   aws = await startAwsStandIn(captured);
   ctx = await freshStore();
   const dir = mkdtempSync(join(tmpdir(), 'bw-bundles-'));
@@ -128,6 +132,16 @@ beforeAll(async () => {
           schedule: 'rate(1 day)',
           parser: { type: 'csv', date: 'date', value: 'value' },
           series: [{ id: 'fi.southeast.russians-entering', unit: 'persons', granularity: 'day' }],
+        },
+        {
+          id: 'pl-table',
+          title: 'Polish Border Guard traffic table (test site)',
+          country: 'PL',
+          kind: 'statistics',
+          url: site.url('/ruch.html'),
+          schedule: 'rate(1 hour)',
+          parser: { type: 'html-table', table: 'table.statystyki', date: 'Data', dateFormat: 'D.M.YYYY', value: 'Wjazd do Polski' },
+          series: [{ id: 'pl.medyka.entries', unit: 'persons', granularity: 'day', where: { 'Przejście graniczne': 'Medyka' } }],
         },
       ],
     }),
@@ -198,6 +212,26 @@ describe('the bundled functions, invoked as Lambda would', () => {
     expect(published.MessageStructure).toBe('json');
     expect(published.Subject).toMatch(/Surge/);
     expect(JSON.parse(published.Message!).sms).toContain('5,959');
+    stream.close();
+  });
+
+  it('parse an HTML table with cheerio inside the parse bundle, after the fetch bundle archived the page', async () => {
+    const fetch = await load(stack.scraping.fetchFunction);
+    const parse = await load(stack.scraping.parseFunction);
+    const stream = streamReader(ctx.client, ctx.tableName);
+    await stream.next(); // only what this test writes
+    const job = { Records: [{ messageId: 'pl-1', body: JSON.stringify({ sourceId: 'pl-table', runAt: '2022-05-10T06:00:00.000Z' }) }] };
+    expect(await fetch(job)).toEqual({ batchItemFailures: [] });
+    const handovers = await stream.next((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('FETCHED#') === true);
+    expect(handovers.Records).toHaveLength(1);
+    expect(await parse(handovers)).toEqual({ batchItemFailures: [] });
+    const { items } = await ctx.store.queryObservations('pl.medyka.entries', {});
+    expect(items.map((o) => [o.period, o.value])).toEqual([
+      ['2022-05-08', 6120],
+      ['2022-05-09', 4410],
+    ]);
+    const [snapshot] = (await ctx.store.listSnapshots('pl-table')).items;
+    expect(snapshot).toMatchObject({ outcome: 'ok', contentType: 'text/html; charset=utf-8', documentKey: expect.stringMatching(/^documents\/pl-table\//) });
     stream.close();
   });
 
