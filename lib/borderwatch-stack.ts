@@ -76,7 +76,7 @@ export class BorderwatchStack extends Stack {
         { id: 'SchedulerDeadLetterQueue', queue: this.scraping.schedulerDeadLetterQueue },
         { id: 'FailedRunQueue', queue: this.scraping.failedRunQueue },
         { id: 'FetchDeadLetterQueue', queue: this.scraping.fetchDeadLetterQueue },
-        { id: 'ParseFailureQueue', queue: this.scraping.parseFailureQueue },
+        { id: 'ParseDeadLetterQueue', queue: this.scraping.parseDeadLetterQueue },
         { id: 'DetectFailureQueue', queue: this.detection.detectFailureQueue },
         { id: 'PublishFailureQueue', queue: this.detection.publishFailureQueue },
         { id: 'SweeperDeadLetterQueue', queue: this.detection.sweeperDeadLetterQueue },

@@ -1,23 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../core/clock';
 import { parseFetchJob } from '../dispatch/jobs';
+import { sqsParseQueue } from '../parse/jobs';
 import { fetchAndHandOver, type HandOverDeps } from '../pipeline/fetch-stage';
 import type { FetchStageResult } from '../pipeline/run-record';
 import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
+import { eachMessage, type SqsBatchResponse, type SqsEvent } from '../runtime/sqs';
 import type { SourceConfig } from '../sources/config';
 import { fetchOptionsFor } from '../sources/fetcher';
 import { S3DocumentArchive } from '../store/document-archive';
 import { Store } from '../store/repository';
 
-/** The part of an SQS event the worker reads. */
-export interface SqsEvent {
-  Records: Array<{ messageId: string; body: string; attributes?: { MessageGroupId?: string } }>;
-}
-
-export interface SqsBatchResponse {
-  batchItemFailures: Array<{ itemIdentifier: string }>;
-}
+export type { SqsBatchResponse, SqsEvent } from '../runtime/sqs';
 
 export interface FetchWorkerDeps extends HandOverDeps {
   sources: SourceConfig[];
@@ -25,7 +21,7 @@ export interface FetchWorkerDeps extends HandOverDeps {
 
 /**
  * The fetch worker: one message, one source, one fetch stage. A changed document goes to the archive
- * and is handed to the parse function through the table's stream, so this bundle has no parsers. A failed fetch is reported as a failed
+ * and is handed to the parse function through its queue, so this bundle has no parsers. A failed fetch is reported as a failed
  * batch item, so SQS retries it (and, after the queue's limit, moves it to the dead-letter queue)
  * while the rest of the batch is kept. On a FIFO queue a failure also fails the messages after it in
  * the same group (the same host), which must not overtake it.
@@ -33,39 +29,28 @@ export interface FetchWorkerDeps extends HandOverDeps {
 export function makeHandler(deps: FetchWorkerDeps) {
   const byId = new Map(deps.sources.map((s) => [s.id, s]));
   return async (event: SqsEvent): Promise<SqsBatchResponse & { results: FetchStageResult[] }> => {
-    const failures: Array<{ itemIdentifier: string }> = [];
-    const blockedGroups = new Set<string>();
     const results: FetchStageResult[] = [];
-    for (const record of event.Records) {
-      const group = record.attributes?.MessageGroupId;
-      if (group && blockedGroups.has(group)) {
-        failures.push({ itemIdentifier: record.messageId });
-        continue;
-      }
-      let failed = false;
+    const response = await eachMessage(event, async (record) => {
       try {
         const job = parseFetchJob(record.body);
         const source = byId.get(job.sourceId);
         if (!source) {
           // A job for a source removed from the file since it was queued: nothing to retry.
           deps.log?.({ event: 'fetch-job-dropped', messageId: record.messageId, sourceId: job.sourceId, reason: 'unknown source' });
-          continue;
+          return false;
         }
         const result = await fetchAndHandOver(source, job.runAt, deps);
         results.push(result);
         // A suspect layout is not retried: the evidence is stored and the operators are alerted; a retry would see the same page.
-        failed = result.outcome === 'failed';
+        return result.outcome === 'failed';
       } catch (error) {
         deps.log?.({ event: 'fetch-job-failed', messageId: record.messageId, error: (error as Error).message });
-        failed = !(error instanceof Error && error.message.startsWith('fetch job'));
+        // A malformed job can never run; anything else (the table, the archive, the parse queue) is retried.
+        return !(error instanceof Error && error.message.startsWith('fetch job'));
       }
-      if (failed) {
-        failures.push({ itemIdentifier: record.messageId });
-        if (group) blockedGroups.add(group);
-      }
-    }
-    if (failures.length > 0) deps.metric?.('FetchJobsFailed', failures.length, 'Count');
-    return { batchItemFailures: failures, results };
+    });
+    if (response.batchItemFailures.length > 0) deps.metric?.('FetchJobsFailed', response.batchItemFailures.length, 'Count');
+    return { ...response, results };
   };
 }
 
@@ -75,6 +60,7 @@ export const handler = lambdaHandler<SqsEvent, SqsBatchResponse>('fetch', (telem
     sources,
     store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),
     archive: new S3DocumentArchive(new S3Client({}), requiredEnv('DOCUMENT_BUCKET')),
+    handOver: sqsParseQueue(new SQSClient({}), requiredEnv('PARSE_QUEUE_URL')).send,
     clock: systemClock,
     // One options object per container: its agent, per-host limiter and robots cache are shared by all fetches.
     fetchOptions: fetchOptionsFor({ ...settings, contact: process.env.USER_AGENT_CONTACT ?? settings.contact }),

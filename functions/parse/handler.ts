@@ -1,54 +1,56 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { systemClock } from '../core/clock';
-import type { FetchHandover } from '../pipeline/fetch-stage';
 import { parseFetched, type ParseFetchedDeps } from '../pipeline/parse-stage';
 import type { FetchStageResult } from '../pipeline/run-record';
 import { bundledSources, lambdaHandler, requiredEnv } from '../runtime/lambda';
-import { failFrom, newImage, type StreamBatchResponse, type StreamEvent } from '../runtime/streams';
+import { eachMessage, type SqsBatchResponse, type SqsEvent } from '../runtime/sqs';
 import type { SourceConfig } from '../sources/config';
 import { S3DocumentArchive } from '../store/document-archive';
-import { key } from '../store/keys';
 import { Store } from '../store/repository';
+import { parseHandover } from './jobs';
 
 export interface ParseDeps extends ParseFetchedDeps {
   sources: SourceConfig[];
 }
 
 /**
- * The parse function: DynamoDB Streams deliver each hand-over (`FETCHED#…`) the fetch workers wrote;
- * the document is read back from the archive, parsed and stored, and its snapshot written, which in
- * turn starts the detect function. A record that fails (throttling, S3 unavailable) is retried from
- * there on; a bad document is not a failure but a failed snapshot.
+ * The parse function: the parse queue delivers each hand-over of a changed document from the fetch
+ * workers, one source's in the order they were fetched; the document is read back from the archive,
+ * parsed and stored, and its snapshot written, which starts the detect function through the table's
+ * stream. A message that fails (throttling, S3 unavailable) is retried by SQS, then dead-lettered; a
+ * bad document is not a failure but a failed snapshot.
  */
 export function makeHandler(deps: ParseDeps) {
   const sources = new Map(deps.sources.map((source) => [source.id, source]));
-  return async (event: StreamEvent): Promise<StreamBatchResponse & { results: FetchStageResult[] }> => {
-    const failed: Array<string | undefined> = [];
+  return async (event: SqsEvent): Promise<SqsBatchResponse & { results: FetchStageResult[] }> => {
     const results: FetchStageResult[] = [];
-    for (const record of event.Records) {
-      if (record.eventName !== 'INSERT') continue;
-      const item = newImage<FetchHandover>(record);
-      if (!item || !item.SK.startsWith(key.fetchedPrefix)) continue;
-      const source = sources.get(item.sourceId);
+    const response = await eachMessage(event, async (record) => {
+      let handover;
+      try {
+        handover = parseHandover(record.body);
+      } catch (error) {
+        deps.log?.({ event: 'parse-job-dropped', messageId: record.messageId, reason: (error as Error).message });
+        return false;
+      }
+      const source = sources.get(handover.sourceId);
       if (!source) {
-        deps.log?.({ event: 'parse-skipped', sourceId: item.sourceId, reason: 'source not in the sources file' });
-        continue;
+        deps.log?.({ event: 'parse-job-dropped', messageId: record.messageId, sourceId: handover.sourceId, reason: 'source not in the sources file' });
+        return false;
       }
       try {
-        results.push(await parseFetched(source, item, deps));
+        results.push(await parseFetched(source, handover, deps));
+        return false;
       } catch (error) {
-        deps.log?.({ event: 'parse-failed', sourceId: source.id, snapshotId: item.snapshotId, error: (error as Error).message });
-        failed.push(record.dynamodb?.SequenceNumber);
-        // Later hand-overs of the batch come again after this one: nothing overtakes it.
-        break;
+        deps.log?.({ event: 'parse-job-failed', messageId: record.messageId, sourceId: source.id, snapshotId: handover.snapshotId, error: (error as Error).message });
+        return true;
       }
-    }
-    return { ...failFrom(failed), results };
+    });
+    return { ...response, results };
   };
 }
 
-export const handler = lambdaHandler<StreamEvent, StreamBatchResponse>('parse', (telemetry) => {
+export const handler = lambdaHandler<SqsEvent, SqsBatchResponse>('parse', (telemetry) => {
   const run = makeHandler({
     sources: bundledSources().sources,
     store: new Store(new DynamoDBClient({}), { tableName: requiredEnv('TABLE_NAME') }),

@@ -6,7 +6,7 @@ import type { SourceConfig } from '../sources/config';
 import type { FetchedDocument } from '../sources/document';
 import { fetchDocument, type FetchOptions } from '../sources/fetcher';
 import { documentKey, type DocumentArchive } from '../store/document-archive';
-import { emptyResult, finishRun, RUN_MARKER_TTL_S, type FetchStageResult, type RunRecord, type StageDeps } from './run-record';
+import { emptyResult, finishRun, type FetchStageResult, type RunRecord, type StageDeps } from './run-record';
 
 // No parser is imported here: deployed, the fetch function carries the HTTP client and the parse
 // function carries the parsers, so neither bundle holds both.
@@ -91,20 +91,21 @@ export async function archiveDocument(archive: DocumentArchive, handover: FetchH
 
 export interface HandOverDeps extends FetchStageDeps {
   archive: DocumentArchive;
+  /** Delivers the hand-over to the parse stage (deployed: the parse function's queue). */
+  handOver: (handover: FetchHandover) => Promise<void>;
 }
 
 /**
- * The deployed fetch function's stage: a changed document goes to the archive and a hand-over record
- * to the table, whose stream starts the parse function. The bytes are stored before the record, so a
- * hand-over never points at nothing; a failure in between throws, and the retried job writes both again
- * (same archive key, new hand-over).
+ * The deployed fetch function's stage: a changed document goes to the archive and its hand-over to
+ * the parse function's queue. The bytes are stored before the hand-over is sent, so a hand-over never
+ * points at nothing; a failure in between throws, and the retried job archives the same key again.
  */
 export async function fetchAndHandOver(source: SourceConfig, runAt: string, deps: HandOverDeps): Promise<FetchStageResult> {
   const outcome = await fetchStage(source, runAt, deps);
   if ('done' in outcome) return outcome.done;
   const { run, document, handover } = outcome;
   await archiveDocument(deps.archive, handover, document.body);
-  await deps.store.putFetched(handover, Math.floor(run.startedAt / 1000) + RUN_MARKER_TTL_S);
+  await deps.handOver(handover);
   deps.log?.({ event: 'source-fetch', sourceId: source.id, outcome: 'fetched', snapshotId: handover.snapshotId, documentKey: handover.provenance.documentKey });
   run.result.outcome = 'fetched';
   return run.result;

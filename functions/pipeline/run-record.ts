@@ -20,7 +20,7 @@ export interface FetchStageResult {
   sourceId: string;
   /**
    * `skipped`: this scheduled run of the source was already completed (a retried invocation).
-   * `fetched`: the document changed and was handed over to the parse stage (deployed: another function).
+   * `fetched`: the document changed and was handed over to the parse stage (deployed: another function, through a queue).
    */
   outcome: Snapshot['outcome'] | 'skipped' | 'fetched';
   snapshot?: Snapshot;
@@ -35,7 +35,7 @@ export interface FetchStageResult {
   error?: ErrorDetail;
 }
 
-/** Run markers and hand-overs expire: they only need to outlive the retries of the same scheduled run. */
+/** Run markers expire: they only need to outlive the retries of the same scheduled run. */
 export const RUN_MARKER_TTL_S = 7 * 24 * 3600;
 
 /** One scheduled run of one source, from the fetch to its snapshot. */

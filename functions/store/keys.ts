@@ -3,7 +3,6 @@
  *
  *   SOURCE#<sourceId>   STATE                         last fetch state (hash, ETag) of a source
  *   SOURCE#<sourceId>   SNAP#<fetchedAt>              a snapshot (newest first with ScanIndexForward=false)
- *   SOURCE#<sourceId>   FETCHED#<fetchedAt>           a changed document handed from the fetch to the parse function (expires)
  *   SOURCE#<sourceId>   RUN#<runAt>                   run marker: makes a re-run of the same scheduled run a no-op
  *   SERIES#<seriesId>   META                          series catalogue entry (also under PK=SERIES)
  *   SERIES#<seriesId>   OBS#<period>                  current value of an observation
@@ -16,8 +15,6 @@ export const key = {
   sourceState: (sourceId: string) => ({ PK: `SOURCE#${sourceId}`, SK: 'STATE' }),
   snapshot: (sourceId: string, fetchedAt: string) => ({ PK: `SOURCE#${sourceId}`, SK: `SNAP#${fetchedAt}` }),
   snapshotPrefix: 'SNAP#',
-  fetched: (sourceId: string, fetchedAt: string) => ({ PK: `SOURCE#${sourceId}`, SK: `FETCHED#${fetchedAt}` }),
-  fetchedPrefix: 'FETCHED#',
   run: (sourceId: string, runAt: string) => ({ PK: `SOURCE#${sourceId}`, SK: `RUN#${runAt}` }),
   seriesMeta: (seriesId: string) => ({ PK: `SERIES#${seriesId}`, SK: 'META' }),
   seriesCatalog: (seriesId: string) => ({ PK: 'SERIES', SK: seriesId }),

@@ -169,20 +169,6 @@ export class Store {
 
   // ---- snapshots --------------------------------------------------------------------------------
 
-  /**
-   * Hands a changed document from the fetch stage to the parse stage (the table's stream starts the
-   * parse function on these items). Idempotent like snapshots; expires once no retry can need it.
-   */
-  async putFetched(handover: { sourceId: string; fetchedAt: string }, expiresAt: number): Promise<boolean> {
-    return this.conditionally(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...key.fetched(handover.sourceId, handover.fetchedAt), type: 'fetched', ...handover, expiresAt },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-  }
-
   /** Records a snapshot. Idempotent: the same snapshot id is written once. Returns false if it existed. */
   async putSnapshot(snapshot: Snapshot): Promise<boolean> {
     return this.conditionally(

@@ -1,21 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { SourceConfig } from '../../functions/sources/config';
 import { groupSourcesBySchedule, scheduleConstructId } from '../schedules';
 import { BorderwatchFunction } from './borderwatch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { schedulerRoleFor } from './scheduler-role';
-import { STREAM_RETRY } from './stream-retry';
 
 export interface ScrapingProps {
   /** Validated sources; one schedule is created per distinct expression among the enabled ones. */
@@ -25,7 +22,6 @@ export interface ScrapingProps {
   readonly dispatchEntry: string;
   readonly fetchEntry: string;
   readonly parseEntry: string;
-  /** The table, with its stream: hand-overs from fetch to parse travel through it. */
   readonly table: ITable;
   /** The document archive: the fetch function writes changed documents, the parse function reads them. */
   readonly documents: IBucket;
@@ -48,16 +44,19 @@ export interface ScrapingProps {
  * - Scheduler could not invoke the dispatcher: the schedule retries, then `schedulerDeadLetterQueue`.
  * - The dispatcher failed (e.g. the queue refused jobs): Lambda retries, then `failedRunQueue`.
  * - A fetch job failed three times: SQS moves it to `fetchDeadLetterQueue`.
- * - A hand-over the parse function could not process after retries: `parseFailureQueue`.
- * Fetching and parsing are two functions: the fetch worker archives a changed document and writes a
- * hand-over item (`FETCHED#…`), whose stream record starts the parse function. Each bundle then holds
- * only its half (the HTTP client, or the parsers), and a document can be parsed again from the archive.
+ * - A hand-over the parse function failed on three times: SQS moves it to `parseDeadLetterQueue`.
+ * Fetching and parsing are two functions: the fetch worker archives a changed document and sends its
+ * hand-over to the parse queue (SQS FIFO, message group = source, so a source's documents are parsed
+ * in fetch order). Each bundle then holds only its half (the HTTP client, or the parsers), and a
+ * document can be parsed again from the archive. A queue rather than the table's stream: a DynamoDB
+ * stream shard should have at most two readers, and detect and publish are those two.
  */
 export class Scraping extends Construct {
   readonly dispatchFunction: BorderwatchFunction;
   readonly fetchFunction: BorderwatchFunction;
   readonly parseFunction: BorderwatchFunction;
-  readonly parseFailureQueue: DeadLetterQueue;
+  readonly parseQueue: sqs.Queue;
+  readonly parseDeadLetterQueue: DeadLetterQueue;
   readonly fetchQueue: sqs.Queue;
   readonly schedules: scheduler.Schedule[] = [];
   readonly schedulerDeadLetterQueue: DeadLetterQueue;
@@ -118,32 +117,31 @@ export class Scraping extends Construct {
       }),
     );
 
-    this.parseFailureQueue = new DeadLetterQueue(this, 'ParseFailureQueue', { holds: 'stream batches of hand-overs the parse function could not process' });
+    const parseTimeout = Duration.minutes(1);
+    this.parseDeadLetterQueue = new DeadLetterQueue(this, 'ParseDeadLetterQueue', { holds: 'hand-overs the parse function failed on three times', fifo: true });
+    this.parseQueue = new sqs.Queue(this, 'ParseQueue', {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(parseTimeout.toSeconds() * 6),
+      // The document waits in the archive; a hand-over older than the archive's evidence is still worth parsing.
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.parseDeadLetterQueue, maxReceiveCount: 3 },
+    });
+    this.fetchFunction.addEnvironment('PARSE_QUEUE_URL', this.parseQueue.queueUrl);
+    this.parseQueue.grantSendMessages(this.fetchFunction);
+
     this.parseFunction = new BorderwatchFunction(this, 'ParseFunction', {
       entry: props.parseEntry,
       description: 'Parses an archived document, stores its observations and announcements, writes its snapshot',
-      timeout: Duration.minutes(1),
+      timeout: parseTimeout,
       memorySize: 512,
       logRetention: props.logRetention,
       bundledFiles: sourcesFile,
     });
     this.parseFunction.bindTable(props.table);
     this.parseFunction.bindDocumentArchive(props.documents, 'read');
-    this.parseFunction.addEventSource(
-      new DynamoEventSource(props.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 10,
-        // The handler stops at the first failed record and reports it: Lambda retries from there.
-        ...STREAM_RETRY,
-        onFailure: new SqsDlq(this.parseFailureQueue),
-        filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT'), dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('FETCHED#') } } } })],
-      }),
-    );
-    Validations.of(this.parseFunction.role!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'dynamodb:ListStreams, which the stream event source needs, has no resource-level permissions (it can only be granted on "*"); every other stream action is granted on this table\'s stream ARN alone.',
-    });
+    this.parseFunction.addEventSource(new SqsEventSource(this.parseQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
 
     // One role for all source schedules.
     const schedulerRole = schedulerRoleFor(this, 'SchedulerRole', this.dispatchFunction, 'Lets EventBridge Scheduler invoke the dispatcher and dead-letter what it cannot');

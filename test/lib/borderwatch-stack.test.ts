@@ -61,6 +61,7 @@ describe('functions', () => {
     expect(env(stack.scraping.fetchFunction)).toEqual({
       TABLE_NAME: tableRef(),
       DOCUMENT_BUCKET: bucket,
+      PARSE_QUEUE_URL: { Ref: stack.getLogicalId(stack.scraping.parseQueue.node.defaultChild as any) },
       USER_AGENT_CONTACT: 'https://github.com/borderwatch/borderwatch',
       NODE_OPTIONS: '--enable-source-maps',
     });
@@ -151,6 +152,42 @@ describe('document archive', () => {
   });
 });
 
+describe('parse queue', () => {
+  it('is an encrypted FIFO queue the fetch function may send to, whose failed hand-overs go to a FIFO dead-letter queue after three receives', () => {
+    const parseQueue = stack.getLogicalId(stack.scraping.parseQueue.node.defaultChild as any);
+    const [, queue] = Object.entries(template.findResources('AWS::SQS::Queue')).find(([id]) => id === parseQueue)! as [string, Resource];
+    expect(queue.Properties).toMatchObject({
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.scraping.parseDeadLetterQueue.node.defaultChild as any), 'Arn'] }, maxReceiveCount: 3 },
+    });
+    expect(fnOf(stack.scraping.fetchFunction)[1].Properties.Environment.Variables.PARSE_QUEUE_URL).toEqual({ Ref: parseQueue });
+    const sends = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[])
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as any[])
+      .filter((st) => JSON.stringify(st.Resource).includes(parseQueue));
+    expect(sends.map((st) => st.Action)).toEqual([expect.arrayContaining(['sqs:SendMessage']), expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage'])]);
+  });
+
+  it('feeds the parse function in batches of 10 with partial batch failures and at most 5 at once', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: stack.getLogicalId(stack.scraping.parseFunction.node.defaultChild as any) },
+      EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.scraping.parseQueue.node.defaultChild as any), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('leaves the table stream to two readers, detect and publish (DynamoDB throttles a shard with more)', () => {
+    const table = stack.getLogicalId(stack.store.table.node.defaultChild as any);
+    const onStream = (Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as Resource[]).filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes(table));
+    expect(onStream.map((m) => m.Properties.FunctionName.Ref).sort()).toEqual(
+      [stack.detection.detectFunction, stack.detection.publishFunction].map((f) => stack.getLogicalId(f.node.defaultChild as any)).sort(),
+    );
+  });
+});
+
 describe('stream consumers', () => {
   type Construct = { node: { defaultChild?: unknown } };
   /** The stream mapping of a function that retries on its own and ends in its failure queue: its filter pattern. */
@@ -166,10 +203,6 @@ describe('stream consumers', () => {
     });
     return JSON.parse(pattern.asString());
   };
-
-  it('the parse function reads only new hand-overs from the table stream, and hands batches it cannot process to a failure queue', () => {
-    expect(retryingStreamFilter(stack.scraping.parseFunction, stack.scraping.parseFailureQueue)).toEqual({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'FETCHED#' }] } } } });
-  });
 
   it('the detect function reads only new ok snapshots from the table stream, and hands batches it cannot judge to a failure queue', () => {
     expect(retryingStreamFilter(stack.detection.detectFunction, stack.detection.detectFailureQueue)).toEqual({
@@ -332,13 +365,13 @@ describe('alerting', () => {
 describe('queues', () => {
   it('are all encrypted and SSL-only, and the failure queues keep messages for 14 days', () => {
     const queues = template.findResources('AWS::SQS::Queue') as Record<string, Resource>;
-    // the fetch queue; failure queues: scheduler DLQ, failed-run, fetch DLQ, parse, detect, publish, sweeper, three subscription DLQs
-    expect(Object.keys(queues)).toHaveLength(11);
+    // the fetch and parse queues; failure queues: scheduler DLQ, failed-run, fetch DLQ, parse DLQ, detect, publish, sweeper, three subscription DLQs
+    expect(Object.keys(queues)).toHaveLength(12);
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    const fetchQueue = stack.getLogicalId(stack.scraping.fetchQueue.node.defaultChild as any);
+    const workQueues = [stack.scraping.fetchQueue, stack.scraping.parseQueue].map((q) => stack.getLogicalId(q.node.defaultChild as any));
     for (const [id, queue] of Object.entries(queues)) {
       expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
-      if (id !== fetchQueue) expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      if (!workQueues.includes(id)) expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       const policy = policies.find((p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: id }]));
       expect(policy?.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -397,7 +430,7 @@ describe('IAM', () => {
 
   it('grants on no bare "*" resource but dynamodb:ListStreams, which has no resource-level permissions', () => {
     const bare = statements().filter((s) => [s.Resource].flat().includes('*'));
-    expect(bare.map((s) => s.Action)).toEqual(['dynamodb:ListStreams', 'dynamodb:ListStreams', 'dynamodb:ListStreams']); // parse, detect and publish
+    expect(bare.map((s) => s.Action)).toEqual(['dynamodb:ListStreams', 'dynamodb:ListStreams']); // detect and publish
   });
 
   it('lets the functions touch items but not scan or manage the table', () => {

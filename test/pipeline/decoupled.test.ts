@@ -4,6 +4,7 @@ import { makeHandler as makeDispatch } from '../../functions/dispatch/handler';
 import type { FetchJob, FetchQueue } from '../../functions/dispatch/jobs';
 import { makeHandler as makeFetchWorker, type FetchWorkerDeps, type SqsEvent } from '../../functions/fetch/handler';
 import { makeHandler as makeParse } from '../../functions/parse/handler';
+import type { FetchHandover } from '../../functions/pipeline/fetch-stage';
 import { makeHandler as makePublish } from '../../functions/publish/handler';
 import type { StreamRecord } from '../../functions/runtime/streams';
 import { MemoryDocumentArchive } from '../support/archive';
@@ -29,7 +30,6 @@ class CapturingQueue implements FetchQueue {
 }
 
 // What the stack's event filters let through to each function.
-const isFetched = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('FETCHED#') === true;
 const isSnapshot = (r: StreamRecord) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.SK?.S?.startsWith('SNAP#') === true && r.dynamodb?.NewImage?.outcome?.S === 'ok';
 const isAlert = (r: StreamRecord) => r.dynamodb?.Keys?.SK?.S === 'ALERT';
 
@@ -40,17 +40,39 @@ let clock: ReturnType<typeof fixedClock>;
 let notifier: RecordingNotifier;
 let queue: CapturingQueue;
 let archive: MemoryDocumentArchive;
+let parseQueue: CapturingParseQueue;
+
+/** An in-memory stand-in for the SQS FIFO parse queue: the hand-overs sent, delivered as SQS would (group = source). */
+class CapturingParseQueue {
+  sent: FetchHandover[] = [];
+  failNext = 0;
+  send = async (handover: FetchHandover): Promise<void> => {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    this.sent.push(handover);
+  };
+  drain(): SqsEvent {
+    const records = this.sent.map((h, i) => ({ messageId: `p${i}-${h.sourceId}`, body: JSON.stringify(h), attributes: { MessageGroupId: h.sourceId } }));
+    this.sent = [];
+    return { Records: records };
+  }
+}
+
+/** The fetch worker with the test's archive and parse queue. */
+const fetchWorker = (deps: Omit<FetchWorkerDeps, 'archive' | 'handOver'>) => makeFetchWorker({ ...deps, archive, handOver: parseQueue.send });
 
 /**
- * The fetch function followed by the parse function, as the stream between them would run it: what
- * the fetch worker handed over (if anything) is parsed before the caller reads the stream on.
+ * The fetch function followed by the parse function, as the parse queue between them would run it:
+ * what the fetch worker handed over (if anything) is parsed before the caller reads the stream.
  */
-function makeFetch(deps: Omit<FetchWorkerDeps, 'archive'>) {
-  const fetch = makeFetchWorker({ ...deps, archive });
+function makeFetch(deps: Omit<FetchWorkerDeps, 'archive' | 'handOver'>) {
+  const fetch = fetchWorker(deps);
   const parse = makeParse({ sources: deps.sources, store: deps.store, clock: deps.clock, archive });
   return async (event: SqsEvent) => {
     const fetched = await fetch(event);
-    const parsed = await parse(await stream.next(isFetched));
+    const parsed = await parse(parseQueue.drain());
     expect(parsed.batchItemFailures).toEqual([]);
     return { ...fetched, parsed: parsed.results };
   };
@@ -67,6 +89,7 @@ beforeEach(async () => {
   notifier = new RecordingNotifier();
   queue = new CapturingQueue();
   archive = new MemoryDocumentArchive();
+  parseQueue = new CapturingParseQueue();
 });
 afterEach(async () => {
   stream.close();
@@ -269,14 +292,14 @@ describe('fetch worker', () => {
   });
 });
 
-describe('fetch and parse as two functions: the document archive and the hand-over between them', () => {
+describe('fetch and parse as two functions: the document archive and the parse queue between them', () => {
   const job = (runAt: string, id = runAt): SqsEvent => ({ Records: [{ messageId: id, body: JSON.stringify({ sourceId: 'test-csv', runAt }) }] });
 
   it('archives a changed document with its hash as key, hands it over, and the parse function stores it with the key as provenance', async () => {
     const csv = dailyCsv(week);
     server.route('/split.csv', serveText(csv, 'text/csv; charset=utf-8'));
     const sources = [source({ url: server.url('/split.csv') })];
-    const fetched = await makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive })(job('2022-09-22T06:00:00.000Z'));
+    const fetched = await fetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions })(job('2022-09-22T06:00:00.000Z'));
     expect(fetched.results.map((r) => r.outcome)).toEqual(['fetched']);
     // Nothing parsed or snapshotted yet: that is the parse function's part.
     expect((await ctx.store.listSnapshots('test-csv')).items).toEqual([]);
@@ -285,15 +308,16 @@ describe('fetch and parse as two functions: the document archive and the hand-ov
     expect(Buffer.from(stored!.body).toString('utf8')).toBe(csv);
     expect(stored!.contentType).toBe('text/csv; charset=utf-8');
 
-    const handovers = await stream.next(isFetched);
+    const handovers = parseQueue.drain();
     expect(handovers.Records).toHaveLength(1);
+    expect(JSON.parse(handovers.Records[0]!.body)).toMatchObject({ sourceId: 'test-csv', runAt: '2022-09-22T06:00:00.000Z', provenance: { documentKey: keyName } });
     const parsed = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
     expect(parsed.batchItemFailures).toEqual([]);
     expect(parsed.results.map((r) => [r.outcome, r.added])).toEqual([['ok', week.length]]);
     const [snapshot] = (await ctx.store.listSnapshots('test-csv')).items;
-    expect(snapshot).toMatchObject({ outcome: 'ok', documentKey: keyName, contentHash: keyName!.split('/')[2], fetchedAt: '2022-09-22T06:00:00.000Z', runAt: '2022-09-22T06:00:00.000Z' });
+    expect(snapshot).toMatchObject({ outcome: 'ok', documentKey: keyName, contentHash: keyName.split('/')[2], fetchedAt: '2022-09-22T06:00:00.000Z', runAt: '2022-09-22T06:00:00.000Z' });
 
-    // The same hand-over delivered again (streams are at-least-once) does nothing twice.
+    // The same hand-over delivered again (SQS is at-least-once) does nothing twice.
     const again = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
     expect(again.results.map((r) => r.outcome)).toEqual(['skipped']);
     expect((await ctx.store.listSnapshots('test-csv')).items).toHaveLength(1);
@@ -302,56 +326,62 @@ describe('fetch and parse as two functions: the document archive and the hand-ov
   it('records an unchanged document in the fetch function itself: nothing archived, nothing handed over', async () => {
     server.route('/same.csv', serveText(dailyCsv(week)));
     const sources = [source({ url: server.url('/same.csv') })];
-    const fetch = makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
-    await fetch(job('2022-09-22T06:00:00.000Z'));
+    await makeFetch({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions })(job('2022-09-22T06:00:00.000Z'));
     clock.set('2022-09-23T06:00:00.000Z');
-    const second = await makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive })(job('2022-09-23T06:00:00.000Z'));
+    const second = await fetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions })(job('2022-09-23T06:00:00.000Z'));
     expect(second.results.map((r) => r.outcome)).toEqual(['unchanged']);
     expect(archive.objects.size).toBe(1);
-    expect((await stream.next(isFetched)).Records).toEqual([]);
+    expect(parseQueue.sent).toEqual([]);
   });
 
-  it('fails the fetch job when the archive refuses the document, so SQS retries it; the retry hands it over', async () => {
+  it('fails the fetch job when the archive or the parse queue refuses, so SQS retries it; the retry hands it over', async () => {
     server.route('/throttled.csv', serveText(dailyCsv(week)));
     const sources = [source({ url: server.url('/throttled.csv') })];
-    const worker = makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive });
+    const worker = fetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions });
     archive.failNext = 1;
     expect((await worker(job('2022-09-22T06:00:00.000Z', 'm1'))).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect((await stream.next(isFetched)).Records).toEqual([]);
-    const retried = await worker(job('2022-09-22T06:00:00.000Z', 'm1'));
-    expect(retried.batchItemFailures).toEqual([]);
-    expect((await stream.next(isFetched)).Records).toHaveLength(1);
+    parseQueue.failNext = 1;
+    expect((await worker(job('2022-09-22T06:00:00.000Z', 'm1'))).batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(archive.objects.size).toBe(1); // archived before the queue refused: the hand-over never points at nothing
+    expect(parseQueue.sent).toEqual([]);
+    expect((await worker(job('2022-09-22T06:00:00.000Z', 'm1'))).batchItemFailures).toEqual([]);
+    expect(parseQueue.sent).toHaveLength(1);
+    expect(archive.objects.size).toBe(1); // the same key, written again
   });
 
-  it('retries a hand-over whose document the archive could not give back, from that record on', async () => {
+  it('retries only the hand-over whose document the archive could not give back, and the others of its source after it', async () => {
     server.route('/a.csv', serveText(dailyCsv(week)));
     server.route('/b.csv', serveText(dailyCsv(week)));
     const sources = [
       source({ id: 'a', url: server.url('/a.csv'), series: [{ id: 'a.s', unit: 'persons', granularity: 'day' }] }),
       source({ id: 'b', url: server.url('/b.csv'), series: [{ id: 'b.s', unit: 'persons', granularity: 'day' }] }),
     ];
-    const worker = makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive });
-    await worker({ Records: ['a', 'b'].map((id) => ({ messageId: id, body: JSON.stringify({ sourceId: id, runAt: '2022-09-22T06:00:00Z' }) })) });
-    const handovers = await stream.next(isFetched);
-    expect(handovers.Records).toHaveLength(2);
+    await fetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions })({
+      Records: ['a', 'b'].map((id) => ({ messageId: id, body: JSON.stringify({ sourceId: id, runAt: '2022-09-22T06:00:00Z' }) })),
+    });
+    const handovers = parseQueue.drain();
+    // A later hand-over of source a (a second message in a's group) must wait behind the failed one.
+    const laterOfA = { ...handovers.Records[0]!, messageId: 'a-later' };
+    const batch = { Records: [handovers.Records[0]!, handovers.Records[1]!, laterOfA] };
     const parse = makeParse({ sources, store: ctx.store, clock, archive });
     archive.failNext = 1;
-    const first = await parse(handovers);
-    expect(first.batchItemFailures).toEqual([{ itemIdentifier: handovers.Records[0]!.dynamodb!.SequenceNumber }]);
-    expect(first.results).toEqual([]);
-    // Lambda delivers the batch again from the failed record.
-    const second = await parse(handovers);
+    const first = await parse(batch);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: handovers.Records[0]!.messageId }, { itemIdentifier: 'a-later' }]);
+    expect(first.results.map((r) => [r.sourceId, r.outcome])).toEqual([['b', 'ok']]);
+    // SQS delivers the failed messages again.
+    const second = await parse({ Records: [handovers.Records[0]!, laterOfA] });
+    expect(second.batchItemFailures).toEqual([]);
     expect(second.results.map((r) => [r.sourceId, r.outcome])).toEqual([
       ['a', 'ok'],
-      ['b', 'ok'],
+      ['a', 'skipped'],
     ]);
   });
 
   it('records a failed snapshot naming the key when the archived document is missing or altered, and stores nothing from it', async () => {
     server.route('/gone.csv', serveText(dailyCsv(week)));
     const sources = [source({ url: server.url('/gone.csv') })];
-    await makeFetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions, archive })(job('2022-09-22T06:00:00.000Z'));
-    const handovers = await stream.next(isFetched);
+    await fetchWorker({ sources, store: ctx.store, clock, fetchOptions: testFetchOptions })(job('2022-09-22T06:00:00.000Z'));
+    const handovers = parseQueue.drain();
     const [keyName] = [...archive.objects.keys()];
     archive.objects.set(keyName!, { body: new TextEncoder().encode('date,value\n2022-09-15,1\n') });
     const altered = await makeParse({ sources, store: ctx.store, clock, archive })(handovers);
@@ -366,14 +396,19 @@ describe('fetch and parse as two functions: the document archive and the hand-ov
     expect((await ctx.store.queryObservations('test.series', {})).items).toEqual([]);
   });
 
-  it('skips a hand-over of a source no longer in the file, with a log line', async () => {
+  it('drops a hand-over it can never parse (malformed, or of a source no longer in the file) with a log line naming why', async () => {
     server.route('/removed.csv', serveText(dailyCsv(week)));
     const old = source({ id: 'removed', url: server.url('/removed.csv'), series: [{ id: 'removed.s', unit: 'persons', granularity: 'day' }] });
-    await makeFetchWorker({ sources: [old], store: ctx.store, clock, fetchOptions: testFetchOptions, archive })({ Records: [{ messageId: '1', body: JSON.stringify({ sourceId: 'removed', runAt: '2022-09-22T06:00:00Z' }) }] });
+    await fetchWorker({ sources: [old], store: ctx.store, clock, fetchOptions: testFetchOptions })({ Records: [{ messageId: '1', body: JSON.stringify({ sourceId: 'removed', runAt: '2022-09-22T06:00:00Z' }) }] });
+    const event = parseQueue.drain();
+    event.Records.push({ messageId: 'bad', body: JSON.stringify({ sourceId: 'x', runAt: '2022-09-22T06:00:00Z' }) });
     const logged: Array<Record<string, unknown>> = [];
-    const parsed = await makeParse({ sources: [], store: ctx.store, clock, archive, log: (e) => logged.push(e) })(await stream.next(isFetched));
+    const parsed = await makeParse({ sources: [], store: ctx.store, clock, archive, log: (e) => logged.push(e) })(event);
     expect(parsed).toEqual({ batchItemFailures: [], results: [] });
-    expect(logged).toContainEqual({ event: 'parse-skipped', sourceId: 'removed', reason: 'source not in the sources file' });
+    expect(logged).toEqual([
+      { event: 'parse-job-dropped', messageId: event.Records[0]!.messageId, sourceId: 'removed', reason: 'source not in the sources file' },
+      { event: 'parse-job-dropped', messageId: 'bad', reason: expect.stringContaining('parse job has no valid snapshotId') },
+    ]);
     expect((await ctx.store.listSnapshots('removed')).items).toEqual([]);
   });
 });
