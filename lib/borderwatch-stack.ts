@@ -104,5 +104,6 @@ export class BorderwatchStack extends Stack {
     new CfnOutput(this, 'FailedRunQueueUrl', { value: this.scraping.failedRunQueue.queueUrl });
     new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: this.scraping.schedulerDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'FetchDeadLetterQueueUrl', { value: this.scraping.fetchDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ParseDeadLetterQueueUrl', { value: this.scraping.parseDeadLetterQueue.queueUrl });
   }
 }

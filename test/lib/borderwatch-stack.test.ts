@@ -473,6 +473,17 @@ describe('IAM', () => {
   });
 });
 
+describe('outputs', () => {
+  it('name what an operator looks up: the table, the document bucket, the topics and every queue that needs a person', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.DocumentBucketName!.Value).toEqual({ Ref: stack.getLogicalId(stack.store.documents.node.defaultChild as any) });
+    expect(outputs.ParseDeadLetterQueueUrl!.Value).toEqual({ Ref: stack.getLogicalId(stack.scraping.parseDeadLetterQueue.node.defaultChild as any) });
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['TableName', 'AlertTopicArn', 'OperatorTopicArn', 'FailedRunQueueUrl', 'SchedulerDeadLetterQueueUrl', 'FetchDeadLetterQueueUrl']),
+    );
+  });
+});
+
 describe('the template', () => {
   it('names no physical resources', () => {
     const named = Object.values(template.toJSON().Resources as Record<string, Resource>).filter((r) =>
