@@ -71,15 +71,7 @@ export class Scraping extends Construct {
     this.schedulerDeadLetterQueue = new DeadLetterQueue(this, 'SchedulerDeadLetterQueue', { holds: 'dispatcher invocations EventBridge Scheduler could not make' });
     this.fetchDeadLetterQueue = new DeadLetterQueue(this, 'FetchDeadLetterQueue', { holds: 'fetch jobs that failed three times', fifo: true });
 
-    this.fetchQueue = new sqs.Queue(this, 'FetchQueue', {
-      fifo: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // AWS's guidance for Lambda consumers: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(fetchTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: this.fetchDeadLetterQueue, maxReceiveCount: 3 },
-    });
+    this.fetchQueue = workQueue(this, 'FetchQueue', fetchTimeout, Duration.days(1), this.fetchDeadLetterQueue);
 
     const sourcesFile = { 'sources.json': props.sourcesFile };
     this.dispatchFunction = new BorderwatchFunction(this, 'DispatchFunction', {
@@ -119,15 +111,8 @@ export class Scraping extends Construct {
 
     const parseTimeout = Duration.minutes(1);
     this.parseDeadLetterQueue = new DeadLetterQueue(this, 'ParseDeadLetterQueue', { holds: 'hand-overs the parse function failed on three times', fifo: true });
-    this.parseQueue = new sqs.Queue(this, 'ParseQueue', {
-      fifo: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(parseTimeout.toSeconds() * 6),
-      // The document waits in the archive; a hand-over older than the archive's evidence is still worth parsing.
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.parseDeadLetterQueue, maxReceiveCount: 3 },
-    });
+    // The document waits in the archive: a hand-over delayed by days is still worth parsing.
+    this.parseQueue = workQueue(this, 'ParseQueue', parseTimeout, Duration.days(4), this.parseDeadLetterQueue);
     this.fetchFunction.addEnvironment('PARSE_QUEUE_URL', this.parseQueue.queueUrl);
     this.parseQueue.grantSendMessages(this.fetchFunction);
 
@@ -168,6 +153,22 @@ export class Scraping extends Construct {
       );
     }
   }
+}
+
+/**
+ * A FIFO queue a function works from: encrypted, SSL-only, a message retried three times before its
+ * dead-letter queue, and (AWS's guidance for Lambda consumers) a visibility timeout of six times the
+ * function's timeout.
+ */
+function workQueue(scope: Construct, id: string, consumerTimeout: Duration, retention: Duration, deadLetterQueue: DeadLetterQueue): sqs.Queue {
+  return new sqs.Queue(scope, id, {
+    fifo: true,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+    retentionPeriod: retention,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 3 },
+  });
 }
 
 function truncate(text: string, max: number): string {
