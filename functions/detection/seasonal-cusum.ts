@@ -1,7 +1,7 @@
 import type { Granularity } from '../core/model';
 import { builtInHolidays, type HolidayCalendar } from './holidays';
 import { severityOf } from './ratio-to-median';
-import { median } from './stats';
+import { median, robustSd } from './stats';
 import type { DetectionContext, Detector, Evaluation, SeriesPoint } from './types';
 import { cleanWindow, type CleanPoint } from './window';
 import { weekdayOf } from './periods';
@@ -385,7 +385,7 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
         const n = scaleResiduals.length;
         // Spread around 0 (default): a lagging baseline's bias is part of the error the CUSUM must tolerate.
         const center = o.scaleCenter === 'zero' ? 0 : undefined;
-        const s = robustSdAround(scaleResiduals, center);
+        const s = robustSd(scaleResiduals, center);
         let sigma2: (res: Residual) => number;
         let extra2: number | undefined;
         if (o.noiseModel === 'level') {
@@ -541,13 +541,6 @@ export function seasonalCusum(options: Partial<SeasonalCusumOptions> = {}, calen
 export function logLikelihoodRatio(x: number, d: number, v: number, df: number): number {
   if (df <= 0) return (d * x - (d * d) / 2) / v;
   return ((df + 1) / 2) * (Math.log1p((x * x) / (df * v)) - Math.log1p(((x - d) * (x - d)) / (df * v)));
-}
-
-/** Robust (MAD) sd around a given centre (default: the median). */
-function robustSdAround(values: readonly number[], center?: number): number {
-  if (values.length === 0) return 0;
-  const m = center ?? median(values);
-  return 1.4826 * median(values.map((v) => Math.abs(v - m)));
 }
 
 function round(x: number): number {

@@ -7,10 +7,10 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Median absolute deviation scaled to estimate a normal standard deviation. */
-export function robustSd(values: readonly number[]): number {
+/** Median absolute deviation around `center` (default: the median), scaled to estimate a normal standard deviation. */
+export function robustSd(values: readonly number[], center?: number): number {
   if (values.length === 0) return 0;
-  const m = median(values);
+  const m = center ?? median(values);
   return 1.4826 * median(values.map((v) => Math.abs(v - m)));
 }
 
