@@ -6,7 +6,7 @@ import type { SourceConfig } from '../sources/config';
 import type { FetchedDocument } from '../sources/document';
 import { fetchDocument, type FetchOptions } from '../sources/fetcher';
 import { documentKey, type DocumentArchive } from '../store/document-archive';
-import { emptyResult, finishRun, type FetchStageResult, type RunRecord, type StageDeps } from './run-record';
+import { emptyResult, finishRun, finishUnchanged, startRun, type FetchStageResult, type RunRecord, type StageDeps } from './run-record';
 
 // No parser is imported here: deployed, the fetch function carries the HTTP client and the parse
 // function carries the parsers, so neither bundle holds both.
@@ -47,9 +47,8 @@ export async function fetchStage(source: SourceConfig, runAt: string, deps: Fetc
   const previous = await store.getSourceState(source.id);
   const started = clock();
   const fetchedAt = started.toISOString();
-  const snapshotId = `${source.id}@${fetchedAt}`;
-  const snapshot: Snapshot = { sourceId: source.id, snapshotId, runAt, fetchedAt, url: source.url, outcome: 'failed' };
-  const run: RunRecord = { source, runAt, previous, snapshot, startedAt: started.getTime(), result: { ...emptyResult(source.id), snapshot } };
+  const run = startRun(source, runAt, previous, fetchedAt, started.getTime());
+  const { snapshotId } = run.snapshot;
 
   let fetched;
   try {
@@ -74,9 +73,7 @@ export async function fetchStage(source: SourceConfig, runAt: string, deps: Fetc
     ...(document.headers['last-modified'] ? { lastModified: document.headers['last-modified'] } : {}),
     ...(document.finalUrl !== source.url ? { finalUrl: document.finalUrl } : {}),
   };
-  if (previous?.contentHash === contentHash) {
-    return { done: await finishRun(run, deps, 'unchanged', provenance, { lastOkAt: fetchedAt, etag: provenance.etag, lastModified: provenance.lastModified }) };
-  }
+  if (previous?.contentHash === contentHash) return { done: await finishUnchanged(run, deps, provenance) };
   const headers: Record<string, string> = document.headers['content-type'] ? { 'content-type': document.headers['content-type'] } : {};
   const handover: FetchHandover = { sourceId: source.id, runAt, snapshotId, fetchedAt, startedAt: run.startedAt, status: document.status, finalUrl: document.finalUrl, headers, provenance };
   return { run, document, handover };

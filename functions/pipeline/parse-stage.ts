@@ -10,7 +10,7 @@ import { assessLayout } from '../sources/layout';
 import { parseDocument } from '../sources/parsers/lazy';
 import { ArchivedDocumentAltered, DocumentNotArchived, readArchived, type DocumentArchive } from '../store/document-archive';
 import type { FetchHandover } from './fetch-stage';
-import { emptyResult, finishRun, type FetchStageResult, type RunRecord, type StageDeps } from './run-record';
+import { emptyResult, finishRun, finishUnchanged, startRun, type FetchStageResult, type RunRecord, type StageDeps } from './run-record';
 import { alertSourceOf, seriesInfo } from './series-info';
 
 /** Per series, the newest periods a snapshot records as changed: more than any run judges (62), small in the item. */
@@ -112,12 +112,9 @@ export async function parseFetched(source: SourceConfig, handover: FetchHandover
   const { store } = deps;
   if (await store.isRunDone(source.id, handover.runAt)) return { ...emptyResult(source.id), outcome: 'skipped' };
   const previous = await store.getSourceState(source.id);
-  const snapshot: Snapshot = { sourceId: source.id, snapshotId: handover.snapshotId, runAt: handover.runAt, fetchedAt: handover.fetchedAt, url: source.url, outcome: 'failed' };
-  const run: RunRecord = { source, runAt: handover.runAt, previous, snapshot, startedAt: handover.startedAt, result: { ...emptyResult(source.id), snapshot } };
+  const run = startRun(source, handover.runAt, previous, handover.fetchedAt, handover.startedAt);
   const { provenance } = handover;
-  if (previous?.contentHash === provenance.contentHash) {
-    return finishRun(run, deps, 'unchanged', provenance, { lastOkAt: handover.fetchedAt, etag: provenance.etag, lastModified: provenance.lastModified });
-  }
+  if (previous?.contentHash === provenance.contentHash) return finishUnchanged(run, deps, provenance);
   let body: Uint8Array;
   try {
     body = await readArchived(deps.archive, provenance.documentKey ?? '', provenance.contentHash);

@@ -54,6 +54,20 @@ export function emptyResult(sourceId: string): FetchStageResult {
   return { sourceId, outcome: 'failed', added: 0, revised: 0, announcements: 0, changed: [], recorded: [] };
 }
 
+/** A run's record before anything is known of its document: the snapshot starts out as failed. */
+export function startRun(source: SourceConfig, runAt: string, previous: SourceState | undefined, fetchedAt: string, startedAt: number): RunRecord {
+  const snapshot: Snapshot = { sourceId: source.id, snapshotId: `${source.id}@${fetchedAt}`, runAt, fetchedAt, url: source.url, outcome: 'failed' };
+  return { source, runAt, previous, snapshot, startedAt, result: { ...emptyResult(source.id), snapshot } };
+}
+
+/**
+ * Ends a run whose document has the hash the source's state already holds: nothing to parse, but the
+ * source answered, and its validators (ETag, Last-Modified) are kept for the next conditional fetch.
+ */
+export function finishUnchanged(run: RunRecord, deps: StageDeps, provenance: Partial<Snapshot>): Promise<FetchStageResult> {
+  return finishRun(run, deps, 'unchanged', provenance, { lastOkAt: run.snapshot.fetchedAt, etag: provenance.etag, lastModified: provenance.lastModified });
+}
+
 /**
  * Ends a run: writes its snapshot and the source's new state, records a source-health alert when the
  * state calls for one, marks the run done (unless it failed, so a retry can do better) and reports.
