@@ -72,7 +72,6 @@ export async function deliver(alert: Alert, deps: { store: DeliveryStore; notifi
   return { alertId: alert.alertId, published: true, messageId, error: `published, but not marked published: ${describe(lastError)}` };
 }
 
-/** Publishes every alert left pending by an earlier run (a crash or a failed publish), oldest first. */
 /** Pending alerts a sweep reads to choose from: small items on a sparse index, so reading many is cheap. */
 export const SWEEP_MAX_READ = 1000;
 /** Alerts a sweep tries at most: at ~50 ms a publish, well inside the publish function's minute. */
@@ -87,6 +86,10 @@ export function sweepOrder(pending: readonly Alert[]): Alert[] {
   return [...pending].sort((a, b) => (a.attempts ?? 0) - (b.attempts ?? 0) || a.createdAt.localeCompare(b.createdAt));
 }
 
+/**
+ * Publishes alerts left pending by an earlier run (a crash or a failed publish), in `sweepOrder`, at
+ * most SWEEP_MAX_PUBLISHES of them: the given ones, or up to SWEEP_MAX_READ read from the store.
+ */
 export async function deliverPending(
   deps: { store: DeliveryStore; notifier: Notifier; clock: Clock },
   pending?: readonly Alert[],

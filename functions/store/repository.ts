@@ -457,18 +457,9 @@ export class Store {
   /** Alerts recorded but not yet published, oldest first (the sparse GSI3). */
   /** Alerts recorded but not yet published, oldest first, up to `limit` (read page by page). */
   async listPendingAlerts(limit = 100): Promise<Alert[]> {
-    const alerts: Alert[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.queryPage<Alert>(
-        { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': key.pendingAlerts } },
-        { limit: Math.min(100, limit - alerts.length), ...(cursor ? { cursor } : {}) },
-      );
-      alerts.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor && alerts.length < limit);
-    return alerts;
+    return this.queryAll<Alert>({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': key.pendingAlerts } }, limit);
   }
+
 
 
   /** Alerts newest first: all of them, or those about one subject (series, announcement, source). */
@@ -521,17 +512,22 @@ export class Store {
     return { items: (result.Items ?? []).map((item) => withoutKeys<T>(item)), ...(cursor ? { cursor } : {}) };
   }
 
-  /** Follows every page of a query. Only for bounded result sets (one observation's history). */
-  private async queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<T[]> {
+  /**
+   * Follows the pages of a query. Only for bounded result sets (one observation's history), or with
+   * `max`: then at most that many items, in pages of at most 100.
+   */
+  private async queryAll<T>(input: Omit<QueryCommandInput, 'TableName'>, max = Number.POSITIVE_INFINITY): Promise<T[]> {
     const items: T[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.queryPage<T>(input, { cursor });
+      const limit = Number.isFinite(max) ? { limit: Math.min(100, max - items.length) } : {};
+      const page = await this.queryPage<T>(input, { ...limit, ...(cursor ? { cursor } : {}) });
       items.push(...page.items);
       cursor = page.cursor;
-    } while (cursor);
+    } while (cursor && items.length < max);
     return items;
   }
+
 
   private async batchGet(keys: Array<{ PK: string; SK: string }>): Promise<Record<string, unknown>[]> {
     const unique = [...new Map(keys.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
