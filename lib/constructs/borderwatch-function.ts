@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -118,16 +119,7 @@ export class BorderwatchFunction extends NodejsFunction {
         `${this.node.id} queries the global secondary indexes of this one table; "index/*" is DynamoDB's form for "any index of this table", not other tables.`,
       );
     }
-    if (table.encryptionKey) {
-      this.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: keyActions,
-          resources: [table.encryptionKey.keyArn],
-          // Only DynamoDB may use the key on the function's behalf; the function cannot decrypt directly.
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
-    }
+    if (table.encryptionKey) this.grantKeyVia(table.encryptionKey, 'dynamodb', keyActions);
   }
 
   /**
@@ -142,29 +134,24 @@ export class BorderwatchFunction extends NodejsFunction {
     if (cfnBucket instanceof CfnResource && this.role) {
       acknowledgeArnWildcard(this.role, cfnBucket, '/documents/*', `${this.node.id} ${access === 'write' ? 'writes' : 'reads'} archived documents, whose keys (source and content hash) are only known at run time; the grant is limited to the documents/ prefix of this one bucket.`);
     }
-    if (bucket.encryptionKey) {
-      this.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: access === 'write' ? ['kms:GenerateDataKey'] : ['kms:Decrypt'],
-          resources: [bucket.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
-    }
+    if (bucket.encryptionKey) this.grantKeyVia(bucket.encryptionKey, 's3', access === 'write' ? ['kms:GenerateDataKey'] : ['kms:Decrypt']);
   }
 
   /** Sets the topic-ARN variable and grants publish (and the key via SNS only) together. */
   bindTopic(topic: ITopic, variable: string): void {
     this.addEnvironment(variable, topic.topicArn);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
-    if (topic.masterKey) {
-      this.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          resources: [topic.masterKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
-    }
+    if (topic.masterKey) this.grantKeyVia(topic.masterKey, 'sns', ['kms:Decrypt', 'kms:GenerateDataKey']);
+  }
+
+  /** Key actions usable only through one service on the function's behalf: the function cannot use the key directly. */
+  private grantKeyVia(key: IKey, service: 'dynamodb' | 's3' | 'sns', actions: readonly string[]): void {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...actions],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 }
