@@ -10,7 +10,13 @@ import { Construct } from 'constructs';
 import { BorderwatchFunction } from './borderwatch-function';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { schedulerRoleFor } from './scheduler-role';
-import { STREAM_RETRY } from './stream-retry';
+
+/**
+ * How both table-stream consumers retry: a failed record is retried on its own (batches are bisected
+ * and the handlers report the failed record), a few times within hours, then handed to the consumer's
+ * failure queue, which is alarmed.
+ */
+const STREAM_RETRY = { bisectBatchOnError: true, retryAttempts: 5, maxRecordAge: Duration.hours(6), reportBatchItemFailures: true } as const;
 
 export interface DetectionProps {
   readonly sourcesFile: string;
