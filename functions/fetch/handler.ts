@@ -13,8 +13,6 @@ import { fetchOptionsFor } from '../sources/fetcher';
 import { S3DocumentArchive } from '../store/document-archive';
 import { Store } from '../store/repository';
 
-export type { SqsBatchResponse, SqsEvent } from '../runtime/sqs';
-
 export interface FetchWorkerDeps extends HandOverDeps {
   sources: SourceConfig[];
 }

@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { makeHandler as makeDetect } from '../../functions/detect/handler';
 import { makeHandler as makeDispatch } from '../../functions/dispatch/handler';
 import type { FetchJob, FetchQueue } from '../../functions/dispatch/jobs';
-import { makeHandler as makeFetchWorker, type FetchWorkerDeps, type SqsEvent } from '../../functions/fetch/handler';
+import { makeHandler as makeFetchWorker, type FetchWorkerDeps } from '../../functions/fetch/handler';
 import { makeHandler as makeParse } from '../../functions/parse/handler';
 import type { FetchHandover } from '../../functions/pipeline/fetch-stage';
 import { makeHandler as makePublish } from '../../functions/publish/handler';
+import type { SqsEvent } from '../../functions/runtime/sqs';
 import type { StreamRecord } from '../../functions/runtime/streams';
 import { MemoryDocumentArchive } from '../support/archive';
 import { freshStore } from '../support/dynamodb';
