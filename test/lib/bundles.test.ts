@@ -41,6 +41,9 @@ interface Captured {
  * Answers SendMessageBatch (SQS, JSON protocol), Publish (SNS, query protocol) and PutObject/GetObject
  * (S3, REST, path-style as the SDK uses for an IP endpoint) like AWS would.
  */
+/** The SDK checks SQS's MD5 of each message body, so the stand-in answers with it. */
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
 async function startAwsStandIn(captured: Captured): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -66,14 +69,12 @@ async function startAwsStandIn(captured: Captured): Promise<{ url: string; serve
       if (target === 'AmazonSQS.SendMessage') {
         const input = JSON.parse(body) as Captured['sqsSingle'][number];
         captured.sqsSingle.push(input);
-        const md5 = createHash('md5').update(input.MessageBody).digest('hex');
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ MessageId: `msg-${captured.sqsSingle.length}`, MD5OfMessageBody: md5 }));
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ MessageId: `msg-${captured.sqsSingle.length}`, MD5OfMessageBody: md5(input.MessageBody) }));
         return;
       }
       if (target === 'AmazonSQS.SendMessageBatch') {
         const input = JSON.parse(body) as Captured['sqs'][number];
         captured.sqs.push(input);
-        const md5 = (text: string) => createHash('md5').update(text).digest('hex');
         response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(
           JSON.stringify({ Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `msg-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })), Failed: [] }),
         );
